@@ -1,0 +1,41 @@
+"""Run a command with DATABASE_URL set, starting the embedded PostgreSQL if needed.
+
+    python -m devtools.with_database -- CMD [ARG]...
+
+When DATABASE_URL is set (in the environment or in .env), CMD runs against it.
+Otherwise the embedded server from `devtools.embedded_postgres` is started,
+its URL is exported as DATABASE_URL for CMD, and it stops when CMD exits.
+"""
+
+import os
+import subprocess
+import sys
+
+from dotenv import dotenv_values
+
+from devtools import embedded_postgres
+
+
+def configured_database_url() -> str | None:
+    """DATABASE_URL from the environment, else from .env (empty counts as unset)."""
+    url = os.environ.get("DATABASE_URL") or dotenv_values(".env").get("DATABASE_URL")
+    return url or None
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1:] if argv[:1] == ["--"] else argv
+    if not command:
+        print(__doc__, file=sys.stderr)
+        return 2
+    env = dict(os.environ)
+    if configured_database_url() is None:
+        env["DATABASE_URL"] = embedded_postgres.start()
+        print("using the embedded PostgreSQL (set DATABASE_URL to use another)", file=sys.stderr)
+    try:
+        return subprocess.call(command, env=env)  # noqa: S603  (the developer's own command)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

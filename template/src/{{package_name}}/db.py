@@ -1,0 +1,52 @@
+"""Database engine and the per-request session.
+
+The engine is created in the app's lifespan (never at import), and the
+request owns the transaction: `get_db_session` commits when the handler
+returns and rolls back when it raises. Services may flush, never commit.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from .settings import Settings
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """An engine for the configured PostgreSQL database."""
+    return create_async_engine(
+        settings.database_url,
+        pool_pre_ping=True,
+        # Don't leak SQL parameters (password hashes, emails) into logs.
+        hide_parameters=True,
+        echo=False,
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session and one transaction per request."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with sessionmaker() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+
+
+# scope="function": commit before the response is sent, so a failed commit
+# becomes an error response instead of a success the database never saw.
+SessionDep = Annotated[AsyncSession, Depends(get_db_session, scope="function")]
