@@ -8,12 +8,12 @@ a lock that `uv sync --locked` accepts. Run it after changing the template's
 dependencies; the end-to-end tests fail on a stale lock.
 """
 
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+import copier
 import yaml
 
 from tools.pythons import uv_env
@@ -34,8 +34,6 @@ def python_versions() -> list[str]:
 
 
 def lock(python_version: str, workdir: Path) -> str:
-    import copier
-
     template = snapshot_template(REPO_ROOT, workdir / "template", "0.0.0")
     project = workdir / f"project-{python_version}"
     copier.run_copy(

@@ -18,7 +18,9 @@ def snapshot_template(repo_root: Path, destination: Path, version: str) -> Path:
     for name in TEMPLATE_FILES:
         source = repo_root / name
         if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                source, destination / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
         else:
             shutil.copy2(source, destination / name)
     git = [
