@@ -1,0 +1,122 @@
+"""The few git operations scaffold needs, with git's failures translated to `GitError`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from scaffold.errors import GitError
+
+# Variables that point git at some other repository (set, for example, when scaffold
+# runs from a git hook); our commands must act on the directory they are given.
+_REPO_LOCATING_VARS = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+)
+
+
+def git_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _REPO_LOCATING_VARS}
+
+
+def require_git() -> None:
+    if shutil.which("git") is None:
+        raise GitError("git is not installed or not on PATH (pass --no-git to skip git init)")
+
+
+def run_git(*args: str, cwd: Path | None = None) -> str:
+    """Run git and return its stdout; a failure becomes a `GitError` with git's stderr."""
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            env=git_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except FileNotFoundError as error:
+        raise GitError("git is not installed or not on PATH") from error
+    except subprocess.CalledProcessError as error:
+        detail = (error.stderr or error.stdout or "").strip() or f"exit status {error.returncode}"
+        raise GitError(f"git {_subcommand(args)} failed: {detail}") from error
+    return done.stdout
+
+
+def _subcommand(args: tuple[str, ...]) -> str:
+    """`commit` in `git -c k=v commit ...`: what to name in an error."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        del rest[: 2 if rest[0] == "-c" else 1]
+    return rest[0] if rest else "command"
+
+
+def config_value(key: str, cwd: Path | None = None) -> str | None:
+    """The value git sees for `key` (repository, global or system), or None when unset."""
+    try:
+        value = run_git("config", "--get", key, cwd=cwd).strip()
+    except GitError:  # `git config --get` exits 1 when the key is unset
+        return None
+    return value or None
+
+
+def is_worktree_top(path: Path) -> bool:
+    """Whether `path` is the top level of a git work tree (what copier treats as git)."""
+    try:
+        top = run_git("rev-parse", "--show-toplevel", cwd=path).strip()
+    except (GitError, OSError):
+        return False
+    return Path(top).resolve() == path.resolve()
+
+
+def latest_version_tag(url: str) -> str | None:
+    """The newest PEP 440 release tag of a repository, as copier picks it; None without one."""
+    from packaging.version import InvalidVersion, Version  # noqa: PLC0415 (lazy: fast --help)
+
+    best: tuple[Version, str] | None = None
+    for line in run_git("ls-remote", "--tags", "--refs", "--", url).splitlines():
+        tag = line.partition("\t")[2].removeprefix("refs/tags/")
+        try:
+            version = Version(tag)
+        except InvalidVersion:
+            continue
+        if not version.is_prerelease and (best is None or version > best[0]):
+            best = (version, tag)
+    return best[1] if best else None
+
+
+def init_and_commit(path: Path, message: str, *, author_name: str, author_email: str) -> str:
+    """`git init` PATH on the user's default branch, commit everything; return the branch.
+
+    Works on a machine without a git identity (the answers' author is used only when
+    none is configured) and with `commit.gpgsign` on (this machine-made commit is not
+    signed: there may be no agent to sign with).
+    """
+    branch = config_value("init.defaultBranch") or "main"
+    run_git("init", "--quiet", "--initial-branch", branch, cwd=path)
+    identity: list[str] = []
+    if config_value("user.name", cwd=path) is None:
+        identity += ["-c", f"user.name={author_name}"]
+    if config_value("user.email", cwd=path) is None:
+        identity += ["-c", f"user.email={author_email}"]
+    run_git("add", "--all", cwd=path)
+    run_git(
+        *identity,
+        "-c",
+        "commit.gpgsign=false",
+        "commit",
+        "--quiet",
+        "--no-verify",
+        "--message",
+        message,
+        cwd=path,
+    )
+    return branch
