@@ -1,0 +1,157 @@
+"""The `scaffold` command: parse options, call the library, print, map errors to exit codes.
+
+The only module that imports typer. copier (and rich, through it) are imported by the
+library only when a command runs, so `scaffold --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import shlex
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scaffold import NewProjectResult, __version__, new_project
+from scaffold.errors import ScaffoldError, UsageError
+
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="scaffold",
+    help="Generate web apps that are production-ready on day one, and keep them up to date.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Plain help: typer's rich formatting would import rich on every --help.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"scaffold {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Generate web apps that are production-ready on day one, and keep them up to date."""
+
+
+@contextmanager
+def _exit_codes(debug: bool) -> Iterator[None]:
+    """The one error handler: a `ScaffoldError` becomes one line on stderr and its code."""
+    try:
+        yield
+    except ScaffoldError as error:
+        if debug:
+            traceback.print_exc()
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        if debug:
+            traceback.print_exc()
+        typer.echo("aborted: nothing was left behind", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _parse_data(pairs: list[str]) -> dict[str, str]:
+    answers: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--data takes KEY=VALUE, got {pair!r}")
+        answers[key.strip()] = value
+    return answers
+
+
+@app.command()
+def new(  # noqa: PLR0913, PLR0917 (typer maps parameters to options)
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="Directory to create (new or empty).")
+    ],
+    defaults: Annotated[
+        bool,
+        typer.Option("--defaults", help="Use the default for every question not answered."),
+    ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", metavar="KEY=VALUE", help="Answer a question (repeatable)."),
+    ] = None,
+    preset: Annotated[
+        Path | None,
+        typer.Option(
+            "--preset", metavar="FILE", help="YAML file of answers (--data wins over it)."
+        ),
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template",
+            metavar="SRC",
+            help="Copier template: local path, git URL or gh:/gl: shorthand "
+            "(default: the built-in one).",
+        ),
+    ] = None,
+    vcs_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--vcs-ref", metavar="REF", help="Template version: git tag, branch or commit."
+        ),
+    ] = None,
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="Skip git init and the first commit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """Generate a new project in PATH."""
+    with _exit_codes(debug):
+        result = new_project(
+            path,
+            data=_parse_data(data or []),
+            defaults=defaults,
+            preset=preset,
+            template=template,
+            vcs_ref=vcs_ref,
+            git=not no_git,
+        )
+    _print_summary(result, typed_path=str(path))
+
+
+def _print_summary(result: NewProjectResult, typed_path: str) -> None:
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    version = result.template_version or "unversioned (not a git template)"
+    lines = [
+        f"Created {result.path}",
+        f"  template: {result.template} @ {version}",
+    ]
+    if result.env_file is not None:
+        lines.append("  .env: fresh secrets written (git-ignored, never committed)")
+    if result.git_branch is not None:
+        lines.append(f"  git: first commit on branch {result.git_branch}")
+    lines.append(f"Next: cd {shlex.quote(typed_path)} && make dev")
+    typer.echo("\n".join(lines))
+
+
+def main() -> None:
+    app(prog_name="scaffold")
+
+
+if __name__ == "__main__":
+    main()
