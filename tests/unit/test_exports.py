@@ -1,0 +1,51 @@
+"""The public surface: what `scaffold` exports, and which modules may import what."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import scaffold
+
+PACKAGE = Path(scaffold.__file__).parent
+
+
+def test_exported_names() -> None:
+    assert scaffold.__all__ == [
+        "GitError",
+        "NewProjectResult",
+        "ScaffoldError",
+        "TemplateError",
+        "UsageError",
+        "__version__",
+        "new_project",
+    ]
+    for name in scaffold.__all__:
+        assert getattr(scaffold, name) is not None
+
+
+def test_exported_members_are_defined_in_public_or_private_modules() -> None:
+    for name in scaffold.__all__:
+        member = getattr(scaffold, name)
+        module = getattr(member, "__module__", "scaffold")
+        assert module in {"scaffold", "scaffold.errors"} or module.startswith("scaffold._"), name
+
+
+def test_package_is_typed() -> None:
+    assert (PACKAGE / "py.typed").is_file()
+
+
+def _imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_cli_imports_typer_or_rich() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "cli.py":
+            assert not {"typer", "rich"} & _imported_modules(path), path

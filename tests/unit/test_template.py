@@ -1,0 +1,256 @@
+"""Template sources: URLs, the built-in template (checkout and wheel), questions, `.env`."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import scaffold
+from scaffold import _template, new_project
+from scaffold._answers import question_names
+from scaffold._env_file import fill_secrets
+from scaffold._template import (
+    TemplateSource,
+    checkout_template,
+    materialise_packaged_template,
+    remote_git_url,
+    resolve_template,
+)
+from scaffold.errors import TemplateError, UsageError
+
+from ._fake_template import FAKE_COPIER_YML, FAKE_FILES, git
+
+
+@pytest.mark.parametrize(
+    ("src", "url"),
+    [
+        ("gh:acme/template", "https://github.com/acme/template.git"),
+        ("gl:acme/template.git", "https://gitlab.com/acme/template.git"),
+        ("git@github.com:acme/template.git", "git@github.com:acme/template.git"),
+        ("git+https://example.com/template", "https://example.com/template.git"),
+        ("https://github.com/acme/template", "https://github.com/acme/template.git"),
+        ("https://example.com/acme/template.git", "https://example.com/acme/template.git"),
+        ("./templates/mine", None),
+        ("https://example.com/not-git", None),  # copier would not treat this as git either
+    ],
+)
+def test_remote_git_url(src: str, url: str | None) -> None:
+    assert remote_git_url(src) == url
+
+
+def test_remote_source_passes_through_as_typed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_template, "latest_version_tag", lambda _url: "v3.1.0")
+    assert resolve_template("gh:acme/template", None) == TemplateSource(
+        "gh:acme/template", "v3.1.0", None
+    )
+    assert resolve_template("gh:acme/template", "main").vcs_ref == "main"
+
+
+def test_plain_directory_refuses_a_vcs_ref(tmp_path: Path) -> None:
+    (tmp_path / "copier.yml").write_text("name: x\n")
+    with pytest.raises(UsageError, match="--vcs-ref needs a git template"):
+        resolve_template(str(tmp_path), "v1")
+
+
+def test_directory_without_copier_yml_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is not a copier template"):
+        resolve_template(str(tmp_path), None)
+
+
+def _fake_checkout(root: Path) -> Path:
+    """A repository laid out like scaffold's own: copier.yml, template/, src/scaffold/."""
+    (root / "src" / "scaffold").mkdir(parents=True)
+    (root / "src" / "scaffold" / "__init__.py").write_text("")
+    (root / "copier.yml").write_text(FAKE_COPIER_YML)
+    for name, content in FAKE_FILES.items():
+        path = root / "template" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    return root / "src" / "scaffold"
+
+
+def test_checkout_template_is_the_repository_root(tmp_path: Path) -> None:
+    package_dir = _fake_checkout(tmp_path / "repo")
+    assert checkout_template(package_dir) is None  # not a git repository yet
+
+    git("init", "--quiet", cwd=tmp_path / "repo")
+    assert checkout_template(package_dir) == tmp_path / "repo"
+
+
+def test_builtin_from_a_checkout_renders_its_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package_dir = _fake_checkout(tmp_path / "repo")
+    git("init", "--quiet", cwd=tmp_path / "repo")
+    git("add", "--all", cwd=tmp_path / "repo")
+    git("commit", "--quiet", "-m", "one", cwd=tmp_path / "repo")
+    git("tag", "v0.9.0", cwd=tmp_path / "repo")
+    (tmp_path / "repo" / "template" / "AFTER_TAG.md").write_text("newer than the tag\n")
+    git("add", "--all", cwd=tmp_path / "repo")
+    git("commit", "--quiet", "-m", "two", cwd=tmp_path / "repo")
+    monkeypatch.setattr(_template, "_PACKAGE_DIR", package_dir)
+
+    assert resolve_template(None, None) == TemplateSource(
+        str(tmp_path / "repo"), "HEAD", tmp_path / "repo"
+    )
+    result = new_project(tmp_path / "app", defaults=True, git=False)
+
+    # HEAD, not the newest tag: the template of the code that runs.
+    assert (tmp_path / "app" / "AFTER_TAG.md").is_file()
+    assert result.template_version is not None
+    assert result.template_version.startswith("v0.9.0-1-g")
+    answers = yaml.safe_load((tmp_path / "app" / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == str(tmp_path / "repo")
+
+
+def _fake_wheel_data(root: Path) -> Path:
+    (root / "template").mkdir(parents=True)
+    (root / "copier.yml").write_text(FAKE_COPIER_YML)
+    for name, content in FAKE_FILES.items():
+        path = root / "template" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    return root
+
+
+def test_materialise_packaged_template(tmp_path: Path) -> None:
+    data = _fake_wheel_data(tmp_path / "site-packages" / "scaffold" / "_template_data")
+    cache = tmp_path / "cache"
+
+    repo = materialise_packaged_template(data, cache, "1.2.3")
+
+    assert repo == cache / "template-1.2.3"
+    assert git("describe", "--tags", cwd=repo) == "v1.2.3\n"
+    assert git("status", "--porcelain", cwd=repo) == ""
+    assert (repo / "template" / ".env.example").is_file()
+    assert sorted(path.name for path in cache.iterdir()) == ["template-1.2.3"]  # no staging left
+    # Reused as is afterwards.
+    marker = repo / ".git" / "reused"
+    marker.write_text("")
+    assert materialise_packaged_template(data, cache, "1.2.3") == repo
+    assert marker.exists()
+
+
+def test_materialise_replaces_a_broken_cache(tmp_path: Path) -> None:
+    data = _fake_wheel_data(tmp_path / "data")
+    broken = tmp_path / "cache" / "template-1.2.3"
+    broken.mkdir(parents=True)
+    (broken / "half-copied").write_text("")
+
+    repo = materialise_packaged_template(data, tmp_path / "cache", "1.2.3")
+
+    assert not (repo / "half-copied").exists()
+    assert git("tag", cwd=repo) == "v1.2.3\n"
+
+
+def test_materialise_reports_an_unusable_cache(tmp_path: Path) -> None:
+    data = _fake_wheel_data(tmp_path / "data")
+    (tmp_path / "cache").write_text("a file where the cache should be")
+    with pytest.raises(TemplateError, match="cannot create the template cache"):
+        materialise_packaged_template(data, tmp_path / "cache", "1.2.3")
+
+
+def test_builtin_from_a_wheel_uses_the_versioned_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_env: Path
+) -> None:
+    installed = tmp_path / "site-packages" / "scaffold"
+    installed.mkdir(parents=True)
+    data = _fake_wheel_data(installed / "_template_data")
+    monkeypatch.setattr(_template, "_PACKAGE_DIR", installed)
+    monkeypatch.setattr(_template, "_PACKAGED_TEMPLATE", data)
+
+    result = new_project(tmp_path / "app", defaults=True, git=False)
+
+    cached = isolated_env / ".cache" / "scaffold" / f"template-{scaffold.__version__}"
+    assert result.template == str(cached)
+    assert result.template_version == f"v{scaffold.__version__}"
+    answers = yaml.safe_load((tmp_path / "app" / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == str(cached)
+    assert answers["_commit"] == f"v{scaffold.__version__}"
+
+
+def test_builtin_missing_is_a_template_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_template, "_PACKAGE_DIR", tmp_path / "a" / "b")
+    monkeypatch.setattr(_template, "_PACKAGED_TEMPLATE", tmp_path / "nothing")
+    with pytest.raises(TemplateError, match="built-in template is missing"):
+        resolve_template(None, None)
+
+
+def test_cache_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, isolated_env: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
+    assert _template.cache_dir() == Path("/somewhere/cache/scaffold")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
+    assert _template.cache_dir() == isolated_env / ".cache" / "scaffold"
+
+
+def test_question_names_skip_settings_and_computed_values() -> None:
+    assert question_names(FAKE_COPIER_YML, "copier.yml") == frozenset(
+        {"project_name", "package_name", "author_name", "author_email", "python_version"}
+    )
+
+
+def test_question_names_across_documents_and_includes() -> None:
+    assert question_names("a: 1\n---\nb: {type: str}\n_x: 2\n", "t") == frozenset({"a", "b"})
+    # Questions in included files cannot be known here: copier judges the keys.
+    assert question_names("a: 1\n---\n!include shared.yml\n", "t") is None
+    with pytest.raises(TemplateError, match="cannot read the questions in t"):
+        question_names("a: [unclosed\n", "t")
+    with pytest.raises(TemplateError, match="not a YAML mapping"):
+        question_names("- a\n", "t")
+
+
+def test_real_copier_yml_questions() -> None:
+    """The repository's own copier.yml parses, and offers no computed or settings keys."""
+    names = question_names((Path(__file__).parents[2] / "copier.yml").read_text(), "copier.yml")
+    assert names
+    assert not any(name.startswith("_") for name in names)
+
+
+@pytest.mark.parametrize(
+    ("example", "kept"),
+    [
+        ("A=1\r\nSECRET_KEY=change-me\r\n", ["A=1\r\n"]),
+        ("SECRET_KEY=change-me", []),
+        ("SECRET_KEY= change-me \n", []),
+        ("# SECRET_KEY=change-me\nX=change-me-not\nY='change-me'\n=change-me\n", None),
+    ],
+)
+def test_fill_secrets(example: str, kept: list[str] | None) -> None:
+    filled = fill_secrets(example)
+    if kept is None:  # nothing to replace
+        assert filled == example
+        return
+    lines = filled.splitlines(keepends=True)
+    assert lines[: len(kept)] == kept
+    secret_line = lines[len(kept)]
+    assert secret_line.startswith("SECRET_KEY=")
+    assert "change-me" not in secret_line
+    assert secret_line.endswith(example[len(example.rstrip("\r\n")) :])
+
+
+def test_shipped_wheel_data_matches_the_build_config() -> None:
+    """pyproject force-includes what builtin_template() looks for."""
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    include: dict[str, Any] = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"][
+        "force-include"
+    ]
+    assert include == {
+        "copier.yml": "scaffold/_template_data/copier.yml",
+        "template": "scaffold/_template_data/template",
+    }
+    assert _template._PACKAGED_TEMPLATE.name == "_template_data"
+
+
+def test_materialise_skips_bytecode(tmp_path: Path) -> None:
+    data = _fake_wheel_data(tmp_path / "data")
+    (data / "__pycache__").mkdir()
+    (data / "__pycache__" / "x.pyc").write_text("")
+    repo = materialise_packaged_template(data, tmp_path / "cache", "0.0.1")
+    assert "__pycache__" not in git("ls-files", cwd=repo)
+    assert "copier.yml" in git("ls-files", cwd=repo).split()
