@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 AppEnv = Literal["development", "test", "staging", "production"]
@@ -50,11 +50,6 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(min_length=32)
     database_url: PostgresUrl
     log_level: LogLevel = "INFO"
-
-    @property
-    def database(self) -> URL:
-        """The database URL, parsed (its password stays hidden when printed)."""
-        return make_url(self.database_url)
 
 
 @lru_cache
