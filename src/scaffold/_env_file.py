@@ -10,7 +10,6 @@ Secrets never pass through copier, so they can never end up in `.copier-answers.
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from scaffold.errors import ScaffoldError
@@ -24,6 +23,8 @@ def fill_secrets(example: str) -> str:
     The same rule as the template's own `devtools/init_env.py` (for clones and plain
     copier users), so both agree on which lines are secrets.
     """
+    import secrets  # noqa: PLC0415 (lazy: it loads OpenSSL, which `scaffold --help` never needs)
+
     lines = example.splitlines(keepends=True)
     for index, line in enumerate(lines):
         body = line.rstrip("\r\n")
