@@ -6,6 +6,7 @@ them (types, choices, validators) in its prompt phase, before it writes anything
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,8 @@ from typing import Any
 from scaffold.errors import TemplateError, UsageError
 
 
-def question_names(config_text: str, origin: str) -> frozenset[str] | None:
-    """The questions a template's copier.yml asks; None when they cannot all be known.
+def read_questions(config_text: str, origin: str) -> dict[str, Any] | None:
+    """The questions a template's copier.yml asks, by name; None when they cannot all be known.
 
     Keys starting with `_` are copier settings. A question with a literal `when: false`
     is a computed value, never recorded in the answers file, so an answer to it would be
@@ -38,7 +39,7 @@ def question_names(config_text: str, origin: str) -> frozenset[str] | None:
         raise TemplateError(f"cannot read the questions in {origin}: {error}") from error
     if unknown_tags:
         return None
-    names: set[str] = set()
+    questions: dict[str, Any] = {}
     for document in documents:
         if document is None:
             continue
@@ -48,21 +49,39 @@ def question_names(config_text: str, origin: str) -> frozenset[str] | None:
             name = str(key)
             computed = isinstance(details, dict) and details.get("when") is False
             if not name.startswith("_") and not computed:
-                names.add(name)
-    return frozenset(names)
+                questions[name] = details
+    return questions
 
 
-def check_answer_keys(keys: Iterable[str], questions: frozenset[str] | None, origin: str) -> None:
+def check_answer_keys(
+    keys: Iterable[str], questions: Mapping[str, Any] | None, origin: str
+) -> None:
     """Refuse answers to questions the template does not ask (a typo would be ignored)."""
     if questions is None:
         return
-    unknown = sorted(set(keys) - questions)
+    unknown = sorted(set(keys) - set(questions))
     if unknown:
         listed = ", ".join(repr(key) for key in unknown)
         noun = "question" if len(unknown) == 1 else "questions"
         raise UsageError(
             f"{origin}: unknown {noun} {listed}; the template asks: {', '.join(sorted(questions))}"
         )
+
+
+def running_python_default(questions: Mapping[str, Any] | None) -> dict[str, str]:
+    """Default `python_version` to the Python running scaffold, when the template offers it.
+
+    The generated project then runs on an interpreter the user is known to have. Given
+    to copier as a user default: an answer (`--data`, a preset, the prompt) still wins.
+    """
+    details = (questions or {}).get("python_version")
+    choices = details.get("choices") if isinstance(details, dict) else None
+    if isinstance(choices, dict):
+        choices = list(choices.values())
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if isinstance(choices, list) and running in [str(choice) for choice in choices]:
+        return {"python_version": running}
+    return {}
 
 
 def load_preset(path: Path) -> dict[str, Any]:

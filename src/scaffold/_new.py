@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import scaffold
-from scaffold._answers import check_answer_keys, load_preset, question_names
+from scaffold._answers import (
+    check_answer_keys,
+    load_preset,
+    read_questions,
+    running_python_default,
+)
 from scaffold._env_file import write_env_file
 from scaffold._git import init_and_commit, require_git
 from scaffold._template import TemplateSource, read_template_config, resolve_template
@@ -78,7 +83,7 @@ def new_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
     if git:
         require_git()
     source = resolve_template(template, vcs_ref)
-    questions = question_names(*read_template_config(source))
+    questions = read_questions(*read_template_config(source))
     answers: dict[str, Any] = {}
     if preset is not None:
         preset_answers = load_preset(Path(preset))
@@ -89,7 +94,9 @@ def new_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
         answers.update(data)
 
     with _undo_on_failure(destination, created_root):
-        rendered = _render(source, destination, answers, defaults=defaults)
+        rendered = _render(
+            source, destination, answers, running_python_default(questions), defaults=defaults
+        )
         env_file = write_env_file(destination)
         branch = None
         if git:
@@ -163,7 +170,12 @@ class _Rendered:
 
 
 def _render(
-    source: TemplateSource, destination: Path, answers: dict[str, Any], *, defaults: bool
+    source: TemplateSource,
+    destination: Path,
+    answers: dict[str, Any],
+    user_defaults: dict[str, Any],
+    *,
+    defaults: bool,
 ) -> _Rendered:
     """Run copier, translating its errors; return what the rest of `new` needs."""
     # Imported here, not at module level: importing copier takes 0.3 s, and every
@@ -185,6 +197,7 @@ def _render(
                 source.src,
                 destination,
                 data=answers,
+                user_defaults=user_defaults,
                 vcs_ref=source.vcs_ref,
                 defaults=defaults,
                 quiet=True,

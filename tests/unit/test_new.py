@@ -7,6 +7,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,10 @@ def test_new_project_without_git(fake_template: Path, tmp_path: Path) -> None:
 
     assert result.git_branch is None
     assert not (tmp_path / "app" / ".git").exists()
+    # The fake template offers 3.11 and 3.12 (default 3.12): the running Python wins.
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    expected = running if running in ("3.11", "3.12") else "3.12"
+    assert answers_of(tmp_path / "app")["python_version"] == expected
     assert (tmp_path / "app" / "README.md").read_text() == "# Demo App\n\nPackage demo_app.\n"
 
 

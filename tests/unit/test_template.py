@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import yaml
 
 import scaffold
 from scaffold import _template, new_project
-from scaffold._answers import question_names
+from scaffold._answers import read_questions, running_python_default
 from scaffold._env_file import fill_secrets
 from scaffold._template import (
     TemplateSource,
@@ -189,27 +190,56 @@ def test_cache_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, isolated_env: Pa
     assert _template.cache_dir() == isolated_env / ".cache" / "scaffold"
 
 
-def test_question_names_skip_settings_and_computed_values() -> None:
-    assert question_names(FAKE_COPIER_YML, "copier.yml") == frozenset(
-        {"project_name", "package_name", "author_name", "author_email", "python_version"}
-    )
+def test_questions_skip_settings_and_computed_values() -> None:
+    questions = read_questions(FAKE_COPIER_YML, "copier.yml")
+    assert questions is not None
+    assert set(questions) == {
+        "project_name",
+        "package_name",
+        "author_name",
+        "author_email",
+        "python_version",
+    }
 
 
-def test_question_names_across_documents_and_includes() -> None:
-    assert question_names("a: 1\n---\nb: {type: str}\n_x: 2\n", "t") == frozenset({"a", "b"})
+def test_questions_across_documents_and_includes() -> None:
+    assert read_questions("a: 1\n---\nb: {type: str}\n_x: 2\n", "t") == {
+        "a": 1,
+        "b": {"type": "str"},
+    }
     # Questions in included files cannot be known here: copier judges the keys.
-    assert question_names("a: 1\n---\n!include shared.yml\n", "t") is None
+    assert read_questions("a: 1\n---\n!include shared.yml\n", "t") is None
     with pytest.raises(TemplateError, match="cannot read the questions in t"):
-        question_names("a: [unclosed\n", "t")
+        read_questions("a: [unclosed\n", "t")
     with pytest.raises(TemplateError, match="not a YAML mapping"):
-        question_names("- a\n", "t")
+        read_questions("- a\n", "t")
 
 
 def test_real_copier_yml_questions() -> None:
     """The repository's own copier.yml parses, and offers no computed or settings keys."""
-    names = question_names((Path(__file__).parents[2] / "copier.yml").read_text(), "copier.yml")
-    assert names
-    assert not any(name.startswith("_") for name in names)
+    questions = read_questions((Path(__file__).parents[2] / "copier.yml").read_text(), "copier.yml")
+    assert questions
+    assert not any(name.startswith("_") for name in questions)
+    assert "reserved_package_names" not in questions  # computed (`when: false`)
+
+
+RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@pytest.mark.parametrize(
+    ("choices", "expected"),
+    [
+        ([RUNNING, "9.99"], {"python_version": RUNNING}),
+        ({"Current": RUNNING}, {"python_version": RUNNING}),
+        (["9.98", "9.99"], {}),
+        (None, {}),
+    ],
+)
+def test_running_python_is_the_default_when_offered(
+    choices: object, expected: dict[str, str]
+) -> None:
+    assert running_python_default({"python_version": {"choices": choices}}) == expected
+    assert running_python_default(None) == {}
 
 
 @pytest.mark.parametrize(
