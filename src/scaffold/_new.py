@@ -31,9 +31,9 @@ from scaffold._template import TemplateSource, read_template_config, resolve_tem
 from scaffold.errors import GitError, ScaffoldError, TemplateError, UsageError
 
 DIRTY_TEMPLATE_WARNING = (
-    "the template has uncommitted changes: they were rendered from a temporary commit, "
-    "so the recorded template version cannot be updated from later; commit the template "
-    "and generate again for an updatable project"
+    "the template repository has uncommitted changes: copier rendered them from a "
+    "temporary commit, so the recorded template version (_commit) cannot be updated from "
+    "later; commit them and generate again for an updatable project"
 )
 
 

@@ -214,6 +214,6 @@ def test_dirty_template_warns_in_one_line(tmp_path: Path, workdir: Path) -> None
     result = runner.invoke(app, ["new", "p", "--defaults", "--template", str(template)])
 
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith("warning: the template has uncommitted changes")
+    assert result.stderr.startswith("warning: the template repository has uncommitted")
     assert len(result.stderr.splitlines()) == 1
     assert (workdir / "p" / "README.md").read_text() == "# Demo App (draft)\n"
