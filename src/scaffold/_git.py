@@ -51,6 +51,21 @@ def run_git(*args: str, cwd: Path | None = None) -> str:
     return done.stdout
 
 
+def _exclude_unless_ignored(repo: Path, names: tuple[str, ...]) -> None:
+    exposed = []
+    for name in names:
+        try:
+            run_git("check-ignore", "--quiet", "--no-index", "--", name, cwd=repo)
+        except GitError:  # exit 1: not ignored
+            exposed.append(f"/{name}")
+    if exposed:
+        exclude = repo / ".git" / "info" / "exclude"
+        exclude.parent.mkdir(exist_ok=True)
+        with exclude.open("a", encoding="utf-8") as stream:
+            stream.write("# Secrets written by scaffold: never commit them.\n")
+            stream.write("".join(f"{pattern}\n" for pattern in exposed))
+
+
 def _subcommand(args: tuple[str, ...]) -> str:
     """`commit` in `git -c k=v commit ...`: what to name in an error."""
     rest = list(args)
@@ -93,15 +108,24 @@ def latest_version_tag(url: str) -> str | None:
     return best[1] if best else None
 
 
-def init_and_commit(path: Path, message: str, *, author_name: str, author_email: str) -> str:
+def init_and_commit(
+    path: Path,
+    message: str,
+    *,
+    author_name: str,
+    author_email: str,
+    never_commit: tuple[str, ...] = (),
+) -> str:
     """`git init` PATH on the user's default branch, commit everything; return the branch.
 
     Works on a machine without a git identity (the answers' author is used only when
     none is configured) and with `commit.gpgsign` on (this machine-made commit is not
-    signed: there may be no agent to sign with).
+    signed: there may be no agent to sign with). Files in `never_commit` (the secrets)
+    are added to `.git/info/exclude` when the template's .gitignore does not cover them.
     """
     branch = config_value("init.defaultBranch") or "main"
     run_git("init", "--quiet", "--initial-branch", branch, cwd=path)
+    _exclude_unless_ignored(path, never_commit)
     identity: list[str] = []
     if config_value("user.name", cwd=path) is None:
         identity += ["-c", f"user.name={author_name}"]

@@ -105,6 +105,7 @@ def new_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
                 f"Initial commit from scaffold {scaffold.__version__}",
                 author_name=rendered.author_name,
                 author_email=rendered.author_email,
+                never_commit=(env_file.name,) if env_file else (),
             )
     return NewProjectResult(
         path=destination,

@@ -60,6 +60,7 @@ def test_new_project_with_git(fake_template: Path, tmp_path: Path) -> None:
     assert ".copier-answers.yml" in tracked
     assert ".env" not in tracked
     assert git_out("status", "--porcelain", cwd=project) == ""
+    assert "scaffold" not in (project / ".git" / "info" / "exclude").read_text()  # .gitignore did
     assert git_out("log", "--format=%s", cwd=project) == (
         f"Initial commit from scaffold {scaffold.__version__}\n"
     )
@@ -126,6 +127,18 @@ def test_no_env_example_means_no_env(tmp_path: Path) -> None:
     assert result.env_file is None
     assert result.template_version is None  # not a git template
     assert not (tmp_path / "app" / ".env").exists()
+
+
+def test_env_is_never_committed_even_if_the_template_forgets(tmp_path: Path) -> None:
+    template = tmp_path / "careless-template"  # no .gitignore at all
+    (template / "template").mkdir(parents=True)
+    (template / "copier.yml").write_text("_subdirectory: template\nname: {default: x}\n")
+    (template / "template" / ".env.example").write_text("SECRET_KEY=change-me\n")
+
+    new_project(tmp_path / "app", defaults=True, template=str(template))
+
+    assert git_out("ls-files", cwd=tmp_path / "app").split() == [".env.example"]
+    assert git_out("status", "--porcelain", cwd=tmp_path / "app") == ""
 
 
 def test_preset_answers_and_data_wins(fake_template: Path, tmp_path: Path) -> None:
