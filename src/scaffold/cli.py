@@ -1,7 +1,7 @@
 """The `scaffold` command: parse options, call the library, print, map errors to exit codes.
 
-The only module that imports typer. copier (and rich, through it) are imported by the
-library only when a command runs, so `scaffold --help` stays fast.
+The only module that imports typer. The library, and copier (with rich) behind it, are
+imported only when a command runs, so `scaffold --help` costs little more than typer.
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scaffold import NewProjectResult, __version__, new_project
+from scaffold import __version__
 from scaffold.errors import ScaffoldError, UsageError
+
+if TYPE_CHECKING:
+    from scaffold import NewProjectResult
 
 EXIT_INTERRUPTED = 130
 
@@ -120,6 +123,8 @@ def new(  # noqa: PLR0913, PLR0917 (typer maps parameters to options)
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     """Generate a new project in PATH."""
+    from scaffold import new_project  # noqa: PLC0415 (lazy: see the module docstring)
+
     with _exit_codes(debug):
         result = new_project(
             path,
