@@ -10,6 +10,7 @@ disk. Prints medians; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -75,6 +76,9 @@ def main() -> None:
         )
 
     print(f"template: {files} files, scaffold {scaffold.__version__}, medians of {runs} runs")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # Then every process compiles all it imports (copier's import alone ~1 s here).
+        print("note: PYTHONDONTWRITEBYTECODE is set: each process compiles its imports")
     print(f"scaffold --help                       {help_s:7.3f} s")
     print(f"scaffold new --defaults --no-git      {new_s:7.3f} s")
     print(f"copier copy --defaults (same source)  {copier_s:7.3f} s")
