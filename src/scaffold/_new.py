@@ -75,7 +75,8 @@ def new_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
     """
     destination = Path(path).expanduser().resolve()
     created_root = _check_destination(destination)
-    if not defaults and not sys.stdin.isatty():
+    stdin = sys.stdin  # None when the process was started without one
+    if not defaults and (stdin is None or not stdin.isatty()):
         raise UsageError(
             "no terminal to ask the questions on: pass --defaults (and --data KEY=VALUE "
             "for the answers that differ)"
