@@ -1,0 +1,125 @@
+"""Every option combination is generated, installed from its lock, linted,
+type-checked, and its own tests run against real PostgreSQL."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO_ROOT
+from tests.e2e.conftest import (
+    BIN_DIR,
+    DEFAULT_ANSWERS,
+    GeneratedProject,
+    combination_id,
+    project_env,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def git(project: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=project, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_lint_passes(project: GeneratedProject) -> None:
+    output = project.make("lint")
+    assert "All checks passed!" in output
+
+
+def test_types_pass_mypy_strict(project: GeneratedProject) -> None:
+    output = project.make("typecheck")
+    assert "Success: no issues found" in output
+
+
+def test_its_own_tests_pass_on_postgres(project: GeneratedProject) -> None:
+    output = project.make("test")
+    assert " passed" in output
+    assert "failed" not in output
+    assert "skipped" not in output
+
+
+@pytest.mark.parametrize("project", [DEFAULT_ANSWERS], indirect=True, ids=combination_id)
+def test_its_tests_pass_on_the_embedded_postgres(project: GeneratedProject) -> None:
+    """With no database configured, `make test` starts the embedded PostgreSQL."""
+    output = project.make("test", env=project_env(project.answers["python_version"], {}))
+    assert " passed" in output
+    assert (project.path / ".data" / "postgres-test").is_dir()
+
+
+def test_the_app_imports_and_its_command_runs(project: GeneratedProject) -> None:
+    result = subprocess.run(
+        ["uv", "run", "my_app", "--help"],
+        cwd=project.path,
+        env=project.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "migrate" in result.stdout
+
+
+def test_python_version_is_pinned(project: GeneratedProject) -> None:
+    version = project.answers["python_version"]
+    assert (project.path / ".python-version").read_text().strip() == version
+    assert f'requires-python = "=={version}.*"' in (project.path / "pyproject.toml").read_text()
+    assert (project.path / "uv.lock").is_file()
+
+
+def test_git_holds_one_commit_with_no_secret(project: GeneratedProject) -> None:
+    assert git(project.path, "rev-list", "--count", "HEAD").strip() == "1"
+    tracked = set(git(project.path, "ls-files").split())
+    assert ".env.example" in tracked
+    assert "uv.lock" in tracked
+    assert ".env" not in tracked
+    assert git(project.path, "check-ignore", ".env", ".data/postgres").split() == [
+        ".env",
+        ".data/postgres",
+    ]
+    secret = next(
+        line.split("=", 1)[1]
+        for line in (project.path / ".env").read_text().splitlines()
+        if line.startswith("SECRET_KEY=")
+    )
+    assert len(secret) >= 32
+    assert secret != "change-me"
+    found = subprocess.run(
+        ["git", "grep", "--fixed-strings", "--quiet", secret, "HEAD"], cwd=project.path, check=False
+    )
+    assert found.returncode == 1, "the .env secret is in a committed file"
+
+
+def test_nothing_of_the_template_repo_leaks(project: GeneratedProject) -> None:
+    tracked = git(project.path, "ls-files").split()
+    assert "copier.yml" not in tracked
+    assert not [path for path in tracked if path.startswith(("template/", "tools/", "bench/"))]
+    assert not [path for path in tracked if path.endswith(".jinja")]
+    assert not list(project.path.rglob("*.rej"))
+
+
+def test_answers_record_an_absolute_source_and_a_version(project: GeneratedProject) -> None:
+    answers = yaml.safe_load((project.path / ".copier-answers.yml").read_text())
+    assert Path(answers["_src_path"]).is_absolute()
+    assert answers["_commit"].startswith("v")
+    assert answers["python_version"] == project.answers["python_version"]
+    assert not {key for key in answers if "secret" in key.lower() or "password" in key.lower()}
+
+
+def test_the_builtin_template_records_this_checkout(tmp_path: Path) -> None:
+    """Without --template, `scaffold new` renders this repository's template (the README's path)."""
+    destination = tmp_path / "myapp"
+    result = subprocess.run(
+        [str(BIN_DIR / "scaffold"), "new", str(destination), "--defaults", "--no-git"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == str(REPO_ROOT)
+    assert answers["_commit"]
+    assert (destination / "src" / "my_app" / "main.py").is_file()
+    assert (destination / ".env").is_file()
