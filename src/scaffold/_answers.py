@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from scaffold.errors import TemplateError, UsageError
 
@@ -27,7 +27,13 @@ def read_questions(config_text: str, origin: str) -> dict[str, Any] | None:
     unknown_tags: list[str] = []
 
     class Loader(yaml.SafeLoader):
-        pass
+        # Only YAML's own tags: other code may register tags on SafeLoader globally
+        # (pytest-copie adds `!include`), and those must not change what we read.
+        yaml_constructors: ClassVar[dict[Any, Any]] = {
+            tag: constructor
+            for tag, constructor in yaml.SafeLoader.yaml_constructors.items()
+            if tag is None or tag.startswith("tag:yaml.org,2002:")
+        }
 
     def unknown_tag(_loader: Loader, suffix: str, _node: yaml.Node) -> None:
         unknown_tags.append(suffix)
