@@ -10,7 +10,7 @@ import secrets
 import sys
 from pathlib import Path
 
-SECRET_PLACEHOLDER = "change-me"  # noqa: S105  (the marker, not a secret)
+GENERATE_MARKER = "change-me"
 
 
 def render_env(example: str) -> str:
@@ -18,7 +18,7 @@ def render_env(example: str) -> str:
     lines = []
     for line in example.splitlines(keepends=True):
         key, sep, value = line.rstrip("\n").partition("=")
-        if sep and not key.lstrip().startswith("#") and value.strip() == SECRET_PLACEHOLDER:
+        if sep and not key.lstrip().startswith("#") and value.strip() == GENERATE_MARKER:
             line = f"{key}={secrets.token_urlsafe(48)}\n"
         lines.append(line)
     return "".join(lines)

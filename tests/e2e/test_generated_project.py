@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     GeneratedProject,
     combination_id,
     project_env,
+    run,
 )
 
 pytestmark = pytest.mark.e2e
@@ -123,3 +124,44 @@ def test_the_builtin_template_records_this_checkout(tmp_path: Path) -> None:
     assert answers["_commit"]
     assert (destination / "src" / "my_app" / "main.py").is_file()
     assert (destination / ".env").is_file()
+
+
+def test_a_fresh_project_scans_clean(project: GeneratedProject) -> None:
+    """The pre-commit hook and CI's history scan find nothing in what scaffold generates."""
+    run(["uv", "run", "pre-commit", "run", "--all-files"], cwd=project.path, env=project.env)
+    assert "no secrets found" in project.make("secrets")
+
+
+@pytest.mark.parametrize("project", [DEFAULT_ANSWERS], indirect=True, ids=combination_id)
+def test_a_planted_key_is_caught_before_commit_and_in_history(
+    project: GeneratedProject, tmp_path: Path
+) -> None:
+    clone = tmp_path / "clone"
+    run(["git", "clone", "--quiet", str(project.path), str(clone)], cwd=tmp_path, env=project.env)
+    run(["make", "install"], cwd=clone, env=project.env)  # also installs the pre-commit hook
+    leak = clone / "src" / "my_app" / "aws.py"
+    # The documented example key from AWS, which scanners must flag.
+    leak.write_text('AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"\n')  # pragma: allowlist secret
+    commit = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm"]
+    run(["git", "add", "-A"], cwd=clone, env=project.env)
+    blocked = subprocess.run(
+        [*commit, "add a key"],
+        cwd=clone,
+        env=project.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert blocked.returncode != 0, "the commit with a key was let through"
+    assert "Secret Type: AWS Access Key" in blocked.stdout + blocked.stderr
+
+    # Forced in, then deleted: the history still holds it, and CI's scan says so.
+    run([*commit, "add a key", "--no-verify"], cwd=clone, env=project.env)
+    run(["git", "rm", "-q", str(leak)], cwd=clone, env=project.env)
+    run([*commit, "remove the key", "--no-verify"], cwd=clone, env=project.env)
+    scan = subprocess.run(
+        ["make", "secrets"], cwd=clone, env=project.env, capture_output=True, text=True, check=False
+    )
+    assert scan.returncode != 0
+    assert "src/my_app/aws.py:1 AWS Access Key" in scan.stderr
+    assert "AKIA" not in scan.stdout + scan.stderr

@@ -23,6 +23,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
     """An engine for the configured PostgreSQL database."""
     return create_async_engine(
         settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_timeout=settings.database_pool_timeout,
         pool_pre_ping=True,
         # Don't leak SQL parameters (password hashes, emails) into logs.
         hide_parameters=True,

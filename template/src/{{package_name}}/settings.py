@@ -1,16 +1,32 @@
-"""The one place configuration is read: typed, validated, and failing fast.
+"""The one place configuration is read: typed, parsed, and failing fast.
 
-Every value comes from the environment (or a local `.env` in development);
-nothing else in the app reads `os.environ`.
+Every value comes from an environment variable named after the field in upper
+case (or from a local `.env` in development); nothing else in the app reads
+`os.environ`. Each field's description is the documentation: `.env.example`
+and the README's table are generated from it (`python -m devtools.settings_doc`).
+The rules for staging and production live in `settings_checks.py`.
 """
 
+import logging
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AfterValidator,
+    Field,
+    HttpUrl,
+    RedisDsn,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from .settings_checks import ConfigError, deployment_problems, describe_validation_error
+
+logger = logging.getLogger(__name__)
 
 AppEnv = Literal["development", "test", "staging", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -21,38 +37,122 @@ _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg"}
 def _to_asyncpg_url(value: str) -> str:
     """Accept any PostgreSQL URL and return it for the asyncpg driver.
 
-    Anything else (SQLite above all) is refused: the app runs on PostgreSQL
-    in every environment, so what passes locally passes in production.
+    Anything else (SQLite above all) is refused in every environment, so what
+    passes locally passes in production.
     """
     try:
         url = make_url(value)
     except ArgumentError:
         raise ValueError("is not a valid database URL") from None
     if url.drivername not in _POSTGRES_SCHEMES:
-        raise ValueError(f"must be a PostgreSQL URL, not '{url.drivername}'")
+        raise ValueError(f"must be a PostgreSQL URL, not {url.drivername}")
     if not url.database:
         raise ValueError("must name a database")
     return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
 
 
 PostgresUrl = Annotated[str, AfterValidator(_to_asyncpg_url)]
+CommaSeparated = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
-    """Configuration from environment variables (names are the upper-case field names)."""
+    """Configuration from environment variables."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
     )
 
-    app_env: AppEnv = "development"
-    debug: bool = False
-    secret_key: SecretStr = Field(min_length=32)
-    database_url: PostgresUrl
-    log_level: LogLevel = "INFO"
+    app_env: AppEnv = Field(
+        "development",
+        description="Which environment this is: development, test, staging or production",
+    )
+    debug: bool = Field(
+        False, description="Tracebacks in error responses; refused outside development"
+    )
+    secret_key: SecretStr = Field(
+        description="Signs tokens and links: 43+ random characters (`make secret` prints one)",
+        examples=["change-me"],
+    )
+    secret_key_fallbacks: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Previous secret keys, comma-separated, still accepted while rotating",
+    )
+    database_url: PostgresUrl = Field(
+        description="PostgreSQL URL, e.g. postgresql://app@db.internal:5432/app "
+        "(empty: `make dev` starts an embedded PostgreSQL)",
+        examples=[""],
+    )
+    database_pool_size: int = Field(
+        5, ge=1, le=100, description="Connections each worker keeps open to the database"
+    )
+    database_max_overflow: int = Field(
+        10, ge=0, le=100, description="Extra connections a worker may open under load"
+    )
+    database_pool_timeout: float = Field(
+        10.0, gt=0, le=300, description="Seconds a request waits for a free database connection"
+    )
+    public_base_url: HttpUrl = Field(
+        HttpUrl("http://localhost:8000"),
+        description="Where users reach the app; absolute links are built from it "
+        "(https outside development)",
+    )
+    cors_origins: CommaSeparated = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the API, comma-separated (empty: none)",
+    )
+    cors_allow_credentials: bool = Field(
+        False, description="Let those origins send cookies; never together with `*`"
+    )
+    redis_url: RedisDsn | None = Field(
+        None, description="Redis for state shared by all workers, such as rate limits"
+    )
+    web_concurrency: int = Field(
+        1, ge=1, le=64, description="Worker processes serving requests (read by uvicorn too)"
+    )
+    log_level: LogLevel = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL")
+
+    @field_validator("cors_origins", "secret_key_fallbacks", mode="before")
+    @classmethod
+    def _split_commas(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+
+def enforce(settings: Settings) -> None:
+    """Refuse to run staging or production on unsafe settings; warn elsewhere.
+
+    Raises ConfigError listing every problem at once, naming variables, never values.
+    """
+    problems = deployment_problems(settings)
+    if not problems:
+        return
+    if settings.app_env in {"staging", "production"}:
+        raise ConfigError(problems)
+    for problem in problems:
+        logger.warning("configuration: %s (refused in staging and production)", problem)
+
+
+def read_settings() -> Settings:
+    """Read the settings from the environment; ConfigError lists every invalid variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(error)) from None
+
+
+def load_settings() -> Settings:
+    """Read the settings and check them for the environment (see `enforce`)."""
+    settings = read_settings()
+    enforce(settings)
+    return settings
 
 
 @lru_cache
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()
+    """The process-wide settings, read and checked once."""
+    return load_settings()

@@ -1,0 +1,103 @@
+"""What makes settings unsafe to deploy, said without ever repeating a value.
+
+Staging and production refuse to start on any of these problems (and
+`check-config` lists them all); development and tests only warn.
+"""
+
+import math
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr, ValidationError
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+# A key must carry at least 32 bytes of entropy (what `secrets.token_urlsafe(32)` gives).
+MIN_SECRET_BITS = 256
+# Fewer distinct characters than this means a pattern, not a random key.
+MIN_SECRET_DISTINCT_CHARACTERS = 16
+# Substrings that mark a placeholder; long enough never to occur in a random key by chance.
+PLACEHOLDER_MARKERS = ("change-me", "changeme", "replace", "placeholder", "example", "dummy")
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}  # noqa: S104  (names, not binds)
+PLACEHOLDER_DOMAIN = "example.com"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid configuration:\n" + "\n".join(f"  {p}" for p in problems))
+        self.problems = problems
+
+
+def estimated_entropy_bits(key: str) -> float:
+    """An upper bound on a key's entropy: length x log2(size of the character classes used)."""
+    alphabet = 0
+    alphabet += 26 if any(c.islower() for c in key) else 0
+    alphabet += 26 if any(c.isupper() for c in key) else 0
+    alphabet += 10 if any(c.isdigit() for c in key) else 0
+    alphabet += 33 if any(not c.isalnum() for c in key) else 0
+    return len(key) * math.log2(alphabet) if alphabet else 0.0
+
+
+def secret_problem(name: str, secret: SecretStr) -> str | None:
+    """Why `secret` is not a usable key, or None."""
+    key = secret.get_secret_value()
+    if any(marker in key.lower() for marker in PLACEHOLDER_MARKERS):
+        return f"{name} is a placeholder: set a random value"
+    bits = estimated_entropy_bits(key)
+    if bits < MIN_SECRET_BITS or len(set(key)) < MIN_SECRET_DISTINCT_CHARACTERS:
+        return (
+            f"{name} is too weak: needs {MIN_SECRET_BITS} bits of randomness, "
+            "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    return None
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def deployment_problems(settings: "Settings") -> list[str]:
+    """Every reason these settings must not run in staging or production."""
+    problems: list[str] = []
+    secrets = [("SECRET_KEY", settings.secret_key)]
+    secrets += [("SECRET_KEY_FALLBACKS", key) for key in settings.secret_key_fallbacks]
+    problems += [problem for name, key in secrets if (problem := secret_problem(name, key))]
+    if settings.debug:
+        problems.append("DEBUG is on: it shows tracebacks to users")
+    public_url = str(settings.public_base_url)
+    if settings.public_base_url.scheme != "https":
+        problems.append("PUBLIC_BASE_URL is not https")
+    host = _host(public_url)
+    if host in LOCAL_HOSTS or host.endswith(".localhost"):
+        problems.append("PUBLIC_BASE_URL points at this machine (localhost)")
+    elif host == PLACEHOLDER_DOMAIN or host.endswith("." + PLACEHOLDER_DOMAIN):
+        problems.append("PUBLIC_BASE_URL is the example.com placeholder: set your domain")
+    local_origins = [o for o in settings.cors_origins if o != "*" and _host(o) in LOCAL_HOSTS]
+    if local_origins:
+        problems.append("CORS_ORIGINS allows localhost")
+    if "*" in settings.cors_origins and settings.cors_allow_credentials:
+        problems.append(
+            "CORS_ORIGINS is * while CORS_ALLOW_CREDENTIALS is on: any site could act as the user"
+        )
+    if settings.web_concurrency > 1 and settings.redis_url is None:
+        problems.append(
+            "REDIS_URL is not set while WEB_CONCURRENCY > 1: each worker would keep its own "
+            "rate limits, multiplying them"
+        )
+    return problems
+
+
+def describe_validation_error(error: ValidationError) -> list[str]:
+    """One line per invalid variable, without the value that was given."""
+    lines = []
+    for detail in error.errors(include_input=False, include_url=False):
+        name = "_".join(str(part) for part in detail["loc"][:1]).upper() or "settings"
+        if detail["type"] == "missing":
+            lines.append(f"{name} is not set")
+        else:
+            message = detail["msg"].removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+    return lines
