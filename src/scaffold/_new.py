@@ -8,10 +8,8 @@ ever left behind.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
-import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,14 +25,9 @@ from scaffold._answers import (
 )
 from scaffold._env_file import write_env_file
 from scaffold._git import init_and_commit, require_git
+from scaffold._render import copier_errors
 from scaffold._template import TemplateSource, read_template_config, resolve_template
-from scaffold.errors import GitError, ScaffoldError, TemplateError, UsageError
-
-DIRTY_TEMPLATE_WARNING = (
-    "the template repository has uncommitted changes: copier rendered them from a "
-    "temporary commit, so the recorded template version (_commit) cannot be updated from "
-    "later; commit them and generate again for an updatable project"
-)
+from scaffold.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -180,79 +173,23 @@ def _render(
     defaults: bool,
 ) -> _Rendered:
     """Run copier, translating its errors; return what the rest of `new` needs."""
-    # Imported here, not at module level: importing copier takes 0.3 s, and every
-    # `scaffold --help` would pay for it.
-    import copier
-    from copier.errors import (
-        CopierError,
-        DirtyLocalWarning,
-        InteractiveSessionError,
-        InvalidTypeError,
-    )
-    from plumbum import ProcessExecutionError  # noqa: PLC0415 (copier's process runner)
+    import copier  # lazy: importing copier takes 0.3 s
 
-    # Not thread-safe (warning filters are global), which a CLI run does not need.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DirtyLocalWarning)
-        try:
-            worker = copier.run_copy(
-                source.src,
-                destination,
-                data=answers,
-                user_defaults=user_defaults,
-                vcs_ref=source.vcs_ref,
-                defaults=defaults,
-                quiet=True,
-                cleanup_on_error=False,  # ours removes more (parents, an emptied directory)
-            )
-        except KeyboardInterrupt:  # includes copier's CopierAnswersInterrupt
-            raise
-        except InteractiveSessionError as error:
-            raise UsageError(
-                "the questions need a terminal: pass --defaults and --data KEY=VALUE"
-            ) from error
-        except InvalidTypeError as error:  # an answer of the wrong type (or a bad question)
-            if str(error).startswith("Unsupported type"):
-                raise TemplateError(f"the template is invalid: {error}") from error
-            raise UsageError(f"invalid answer: {error}") from error
-        except CopierError as error:
-            raise TemplateError(f"the template failed: {error}") from error
-        except ValueError as error:  # copier's answer checks: validators, choices, casts
-            raise UsageError(_answer_error(str(error))) from error
-        except ProcessExecutionError as error:  # copier's own git calls
-            detail = str(error.stderr).strip() or f"exit status {error.retcode}"
-            raise GitError(f"git failed while fetching the template: {detail}") from error
-        except OSError as error:
-            raise ScaffoldError(f"cannot write {destination}: {error}") from error
-    notices: list[str] = []
-    for warning in caught:
-        if issubclass(warning.category, DirtyLocalWarning):
-            notices.append(DIRTY_TEMPLATE_WARNING)
-        else:  # not ours to swallow: hand it back to the warning filters
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
+    with copier_errors(destination) as notices:
+        worker = copier.run_copy(
+            source.src,
+            destination,
+            data=answers,
+            user_defaults=user_defaults,
+            vcs_ref=source.vcs_ref,
+            defaults=defaults,
+            quiet=True,
+            cleanup_on_error=False,  # ours removes more (parents, an emptied directory)
+        )
     combined = worker.answers.combined
     return _Rendered(
         commit=worker.template.commit,
         author_name=str(combined.get("author_name") or "scaffold"),
         author_email=str(combined.get("author_email") or "scaffold@localhost"),
-        notices=tuple(dict.fromkeys(notices)),
+        notices=tuple(notices),
     )
-
-
-_ANSWER_ERRORS = (
-    re.compile(r"^Validation error for question '(?P<name>[^']+)': (?P<why>.*)$", re.DOTALL),
-    re.compile(r"^Invalid choice for '(?P<name>[^']+)': (?P<why>.*)$", re.DOTALL),
-)
-_REQUIRED_ERROR = re.compile(r'^Question "(?P<name>[^"]+)" is required$')
-
-
-def _answer_error(message: str) -> str:
-    for pattern in _ANSWER_ERRORS:
-        if match := pattern.match(message):
-            return f"invalid answer for {match['name']!r}: {match['why']}"
-    if match := _REQUIRED_ERROR.match(message):
-        name = match["name"]
-        return f"question {name!r} has no default: answer it with --data {name}=VALUE"
-    return f"invalid answer: {message}"

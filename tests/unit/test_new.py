@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import scaffold
-import scaffold._new
+import scaffold._render
 from scaffold import GitError, NewProjectResult, ScaffoldError, UsageError, new_project
 
 from ._fake_template import make_template
@@ -326,7 +326,7 @@ def test_dirty_template_is_a_warning_not_a_failure(tmp_path: Path) -> None:
 
     result = new_project(tmp_path / "app", defaults=True, template=str(template), git=False)
 
-    assert result.warnings == (scaffold._new.DIRTY_TEMPLATE_WARNING,)
+    assert result.warnings == (scaffold._render.DIRTY_TEMPLATE_WARNING,)
     assert (tmp_path / "app" / "NEW.md").is_file()
 
 
