@@ -29,6 +29,7 @@ _GIT_URL_PREFIXES = ("git@", "git://", "git+", "https://github.com/", "https://g
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _PACKAGED_TEMPLATE = _PACKAGE_DIR / "_template_data"
+BUNDLE_NAME = "template.bundle"
 
 
 @dataclass(frozen=True)
@@ -138,19 +139,15 @@ def materialise_packaged_template(data_dir: Path, cache: Path, version: str) -> 
     except OSError as error:
         raise TemplateError(f"cannot create the template cache in {cache}: {error}") from error
     try:
-        shutil.copytree(
-            data_dir, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
-        )
-        run_git("init", "--quiet", "--initial-branch", "main", cwd=staging)
-        run_git("add", "--all", cwd=staging)
-        run_git(
-            *("-c", "user.name=scaffold", "-c", "user.email=scaffold@localhost"),
-            *("-c", "commit.gpgsign=false", "-c", "tag.gpgSign=false"),
-            "commit",
-            *("--quiet", "--no-verify", "--message", f"scaffold {version} template"),
-            cwd=staging,
-        )
-        run_git("-c", "tag.gpgSign=false", "tag", tag, cwd=staging)
+        bundle = data_dir / BUNDLE_NAME
+        if bundle.is_file():
+            # Every release of the template (see tools/template_bundle.py): what `update`
+            # needs to re-render the version a project was made from.
+            run_git("clone", "--quiet", "--", str(bundle), str(staging))
+            if not _has_tag(staging, tag):
+                _commit_packaged_files(data_dir, staging, version, tag)
+        else:
+            _commit_packaged_files(data_dir, staging, version, tag)
         if target.exists():  # left by an older, broken attempt
             shutil.rmtree(target)
         staging.rename(target)
@@ -161,6 +158,27 @@ def materialise_packaged_template(data_dir: Path, cache: Path, version: str) -> 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _commit_packaged_files(data_dir: Path, staging: Path, version: str, tag: str) -> None:
+    """Commit the packaged copier.yml and template/ in `staging`, tagged `tag`."""
+    shutil.copytree(
+        data_dir,
+        staging,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("__pycache__", BUNDLE_NAME, ".git"),
+    )
+    if not (staging / ".git").is_dir():
+        run_git("init", "--quiet", "--initial-branch", "main", cwd=staging)
+    run_git("add", "--all", cwd=staging)
+    run_git(
+        *("-c", "user.name=scaffold", "-c", "user.email=scaffold@localhost"),
+        *("-c", "commit.gpgsign=false", "-c", "tag.gpgSign=false"),
+        "commit",
+        *("--quiet", "--no-verify", "--allow-empty", "--message", f"scaffold {version} template"),
+        cwd=staging,
+    )
+    run_git("-c", "tag.gpgSign=false", "tag", tag, cwd=staging)
 
 
 def _has_tag(repo: Path, tag: str) -> bool:

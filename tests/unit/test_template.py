@@ -22,8 +22,9 @@ from scaffold._template import (
     resolve_template,
 )
 from scaffold.errors import TemplateError, UsageError
+from tools.template_bundle import build_template_bundle
 
-from ._fake_template import FAKE_COPIER_YML, FAKE_FILES, git
+from ._fake_template import FAKE_COPIER_YML, FAKE_FILES, git, make_template
 
 
 @pytest.mark.parametrize(
@@ -273,7 +274,12 @@ def test_shipped_wheel_data_matches_the_build_config() -> None:
     assert include == {
         "copier.yml": "scaffold/_template_data/copier.yml",
         "template": "scaffold/_template_data/template",
+        "CHANGELOG.md": "scaffold/_template_data/CHANGELOG.md",
     }
+    hook = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]["custom"]
+    assert hook == {"path": "hatch_build.py"}
+    assert "template.bundle" in (Path(__file__).parents[2] / "hatch_build.py").read_text()
+    assert _template.BUNDLE_NAME == "template.bundle"
     assert _template._PACKAGED_TEMPLATE.name == "_template_data"
 
 
@@ -284,3 +290,59 @@ def test_materialise_skips_bytecode(tmp_path: Path) -> None:
     repo = materialise_packaged_template(data, tmp_path / "cache", "0.0.1")
     assert "__pycache__" not in git("ls-files", cwd=repo)
     assert "copier.yml" in git("ls-files", cwd=repo).split()
+
+
+def _tagged_history(root: Path) -> Path:
+    """A template repository with releases v1.0.0 and v1.1.0, and an untagged change."""
+    make_template(root, tag="v1.0.0")
+    (root / "template" / "ADDED_IN_1_1.md").write_text("new\n")
+    git("add", "--all", cwd=root)
+    git("-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "1.1", cwd=root)
+    git("tag", "v1.1.0", cwd=root)
+    (root / "template" / "UNRELEASED.md").write_text("work in progress\n")
+    return root
+
+
+def test_bundle_holds_every_release_and_the_version_being_built(tmp_path: Path) -> None:
+    repo = _tagged_history(tmp_path / "repo")
+    bundle = tmp_path / "out" / "template.bundle"
+
+    tags = build_template_bundle(repo, bundle, "1.2.0")
+
+    assert tags == ["v1.0.0", "v1.1.0", "v1.2.0"]
+    clone = tmp_path / "clone"
+    git("clone", "--quiet", str(bundle), str(clone), cwd=tmp_path)
+    assert git("tag", cwd=clone).split() == tags
+    assert git("describe", "--tags", "v1.1.0", cwd=clone).strip() == "v1.1.0"
+    files = git("ls-tree", "-r", "--name-only", "v1.2.0", cwd=clone).split()
+    assert "template/UNRELEASED.md" in files  # the work tree being packaged
+    assert "template/UNRELEASED.md" not in git("ls-tree", "-r", "--name-only", "v1.1.0", cwd=clone)
+    assert all(name.startswith(("copier.yml", "template/")) for name in files)
+
+
+def test_bundle_uses_the_tag_of_the_version_being_built(tmp_path: Path) -> None:
+    repo = _tagged_history(tmp_path / "repo")
+    tags = build_template_bundle(repo, tmp_path / "b.bundle", "1.1.0")
+    assert tags == ["v1.0.0", "v1.1.0"]
+
+
+def test_materialise_from_the_bundle_has_older_releases(tmp_path: Path) -> None:
+    repo = _tagged_history(tmp_path / "repo")
+    data = _fake_wheel_data(tmp_path / "data")
+    build_template_bundle(repo, data / "template.bundle", "1.2.0")
+
+    cache_repo = materialise_packaged_template(data, tmp_path / "cache", "1.2.0")
+
+    assert git("tag", cwd=cache_repo).split() == ["v1.0.0", "v1.1.0", "v1.2.0"]
+    assert git("status", "--porcelain", cwd=cache_repo) == ""
+
+
+def test_materialise_adds_the_packaged_version_missing_from_the_bundle(tmp_path: Path) -> None:
+    repo = _tagged_history(tmp_path / "repo")
+    data = _fake_wheel_data(tmp_path / "data")
+    build_template_bundle(repo, data / "template.bundle", "1.1.0")
+
+    cache_repo = materialise_packaged_template(data, tmp_path / "cache", "1.3.0")
+
+    assert git("tag", cwd=cache_repo).split() == ["v1.0.0", "v1.1.0", "v1.3.0"]
+    assert "template.bundle" not in git("ls-files", cwd=cache_repo)
