@@ -21,6 +21,11 @@ from scaffold.errors import ScaffoldError, UsageError
 if TYPE_CHECKING:
     from scaffold import NewProjectResult
 
+_PATH = Annotated[
+    Path, typer.Argument(metavar="PATH", help="The project directory (default: the current one).")
+]
+_DEBUG = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
+
 EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
@@ -120,7 +125,7 @@ def new(  # noqa: PLR0913, PLR0917 (typer maps parameters to options)
     no_git: Annotated[
         bool, typer.Option("--no-git", help="Skip git init and the first commit.")
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    debug: _DEBUG = False,
 ) -> None:
     """Generate a new project in PATH."""
     from scaffold import new_project  # noqa: PLC0415 (lazy: see the module docstring)
@@ -152,6 +157,95 @@ def _print_summary(result: NewProjectResult, typed_path: str) -> None:
         lines.append(f"  git: first commit on branch {result.git_branch}")
     lines.append(f"Next: cd {shlex.quote(typed_path)} && make dev")
     typer.echo("\n".join(lines))
+
+
+@app.command()
+def update(  # noqa: PLR0913, PLR0917 (typer maps parameters to options)
+    path: _PATH = Path(),
+    vcs_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--vcs-ref",
+            metavar="REF",
+            help="Template version to update to: tag, branch or commit (default: the newest; "
+            ":current: keeps the recorded one, to change answers only).",
+        ),
+    ] = None,
+    pretend: Annotated[
+        bool,
+        typer.Option("--pretend", help="Show the changes the update would make; change nothing."),
+    ] = False,
+    defaults: Annotated[
+        bool,
+        typer.Option("--defaults", help="Keep the recorded answers (new questions: defaults)."),
+    ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", metavar="KEY=VALUE", help="Change an answer (repeatable)."),
+    ] = None,
+    conflict: Annotated[
+        str,
+        typer.Option(
+            "--conflict", metavar="inline", help="How conflicts are written: inline (the only way)."
+        ),
+    ] = "inline",
+    debug: _DEBUG = False,
+) -> None:
+    """Update to a newer template version, keeping your edits."""
+    from scaffold._report import update_summary  # noqa: PLC0415 (lazy)
+    from scaffold._update import update_project  # noqa: PLC0415 (lazy)
+
+    with _exit_codes(debug):
+        result = update_project(
+            path,
+            vcs_ref=vcs_ref,
+            pretend=pretend,
+            defaults=defaults,
+            data=_parse_data(data or []),
+            conflict=conflict,
+        )
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if result.patch:
+        typer.echo(result.patch.rstrip("\n"))
+    typer.echo(update_summary(result))
+    if not result.ok:
+        count = len(result.conflicts) + len(result.unresolved)
+        typer.echo(f"error: {count} conflict(s) to resolve (listed above)", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(path: _PATH = Path(), debug: _DEBUG = False) -> None:
+    """Exit 0 when up to date with the template, 1 when behind."""
+    from scaffold._check import check_project  # noqa: PLC0415 (lazy)
+    from scaffold._report import check_summary  # noqa: PLC0415 (lazy)
+
+    with _exit_codes(debug):
+        result = check_project(path)
+    typer.echo(check_summary(result))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    path: _PATH = Path(),
+    exit_code: Annotated[
+        bool,
+        typer.Option("--exit-code", help="Exit 1 when a file the template makes was changed."),
+    ] = False,
+    debug: _DEBUG = False,
+) -> None:
+    """Show how the project differs from a fresh render of its template."""
+    from scaffold._diff import diff_project  # noqa: PLC0415 (lazy)
+    from scaffold._report import diff_summary  # noqa: PLC0415 (lazy)
+
+    with _exit_codes(debug):
+        result = diff_project(path)
+    typer.echo(diff_summary(result))
+    if exit_code and result.differs:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -21,11 +21,11 @@ def tree(root: Path) -> set[str]:
     return {str(path.relative_to(root)) for path in root.rglob("*")}
 
 
-def test_help_lists_new_only() -> None:
+def test_help_lists_the_commands() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    assert "new" in result.stdout
-    assert "update" not in result.stdout
+    for command in ("new", "update", "check", "diff"):
+        assert f"  {command} " in result.stdout
 
 
 def test_new_help_documents_the_options() -> None:
@@ -47,7 +47,8 @@ def test_help_does_not_import_the_slow_libraries() -> None:
         "sys.argv = ['scaffold', '--help']\n"
         "from scaffold.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "slow = ('copier', 'jinja2', 'rich', 'pydantic', 'yaml', 'scaffold._new')\n"
+        "slow = ('copier', 'jinja2', 'rich', 'pydantic', 'yaml', 'scaffold._new',\n"
+        "        'scaffold._update', 'scaffold._check', 'scaffold._diff')\n"
         "slow = [m for m in slow if m in sys.modules]\n"
         "print(','.join(slow), file=sys.stderr)\n"
     )

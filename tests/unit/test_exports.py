@@ -12,13 +12,19 @@ PACKAGE = Path(scaffold.__file__).parent
 
 def test_exported_names() -> None:
     assert scaffold.__all__ == [
+        "CheckResult",
+        "DiffResult",
         "GitError",
         "NewProjectResult",
         "ScaffoldError",
         "TemplateError",
+        "UpdateResult",
         "UsageError",
         "__version__",
+        "check_project",
+        "diff_project",
         "new_project",
+        "update_project",
     ]
     for name in scaffold.__all__:
         assert getattr(scaffold, name) is not None

@@ -1,0 +1,93 @@
+"""`scaffold diff`: how the project differs from a fresh render of its recorded version.
+
+The recorded template version is rendered with the recorded answers into a temporary
+directory and compared with the project's files as they are now (uncommitted changes
+included, git-ignored files left out).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffold._git import run_git
+from scaffold._project import load_project
+from scaffold._render import render_version
+from scaffold._scratch import Scratch
+from scaffold._source import project_source, require_recorded_version
+from scaffold._update import keep_recorded_source
+from scaffold.errors import GitError
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """The differences between the project and a fresh render of what it records."""
+
+    path: Path
+    version: str
+    """The template version rendered (`_commit`)."""
+    modified: tuple[str, ...]
+    """Template files the project changed."""
+    deleted: tuple[str, ...]
+    """Template files the project does not have."""
+    added: tuple[str, ...]
+    """Files of the project the template does not make (your code)."""
+    patch: str
+    """The patch from the fresh render to the project, for modified and deleted files."""
+
+    @property
+    def differs(self) -> bool:
+        """Whether any file the template makes was changed or removed."""
+        return bool(self.modified or self.deleted)
+
+
+def diff_project(path: str | os.PathLike[str] = ".") -> DiffResult:
+    """Render the recorded version with the recorded answers and compare the project to it."""
+    project = load_project(path)
+    source = project_source(project)
+    require_recorded_version(source, project)
+    with tempfile.TemporaryDirectory(prefix="scaffold-diff-") as tmp:
+        work = Path(tmp)
+        fresh = work / "fresh"
+        render_version(
+            source.src,
+            fresh,
+            vcs_ref=project.commit,
+            answers=project.answers,
+            answers_file=project.answers_file,
+        )
+        if source.src != source.recorded:
+            keep_recorded_source(fresh / project.answers_file, project.raw_answers_text)
+        scratch = Scratch(work, borrow_from=None)
+        _share_local_ignores(project.path, scratch.git_dir)
+        rendered = scratch.tree_of_directory(fresh)
+        current = scratch.tree_of_worktree(project.path)
+        changes = scratch.changes(rendered, current)
+        modified = tuple(c.path for c in changes if c.old is not None and c.new is not None)
+        deleted = tuple(c.path for c in changes if c.new is None)
+        added = tuple(c.path for c in changes if c.old is None)
+        patch = scratch.patch(rendered, current, *modified, *deleted) if modified or deleted else ""
+    return DiffResult(
+        path=project.path,
+        version=project.commit or "",
+        modified=modified,
+        deleted=deleted,
+        added=added,
+        patch=patch,
+    )
+
+
+def _share_local_ignores(project: Path, scratch_git_dir: Path) -> None:
+    """Use the project's `.git/info/exclude` too (git reads the work tree's .gitignore)."""
+    try:
+        exclude = run_git("rev-parse", "--git-path", "info/exclude", cwd=project).strip()
+    except GitError:
+        return
+    source = project / exclude
+    if source.is_file():
+        target = scratch_git_dir / "info" / "exclude"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)

@@ -1,0 +1,243 @@
+"""The 3-way merge of an update, and the cases where plain copier loses the user's work.
+
+base = the recorded version rendered with the recorded answers, ours = the project at
+HEAD, theirs = the new version rendered with the new answers. `git merge-tree` merges
+them (renames followed, conflicts inline); then the result is corrected so nothing the
+user wrote is lost:
+
+- a file the template deletes but the user edited is kept ("kept");
+- a file the template renames (or moves with a renamed directory, e.g. the package
+  after a `package_name` change) takes the user's edits along; files the user added in
+  a directory the template renamed move too ("moved");
+- a file the user deleted stays deleted even when the template changed or moved it;
+- the answers file is the new version's, and `_skip_if_exists` files stay as they are.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import subprocess
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scaffold._conflicts import has_conflict_markers
+from scaffold._git import git_env
+from scaffold._scratch import Entry, Message, Scratch
+from scaffold.errors import GitError
+
+OURS_LABEL = "your-project"
+# Conflicts git writes into the file as markers (the scan finds them).
+_MARKED_CONFLICTS = {"CONFLICT (contents)", "CONFLICT (add/add)"}
+
+
+@dataclass
+class MergeReport:
+    """The merged tree and what the merge did beyond applying template changes."""
+
+    tree: str
+    conflicts: list[str] = field(default_factory=list)
+    """Files whose result holds conflict markers (found by reading them)."""
+    unresolved: list[str] = field(default_factory=list)
+    """Conflicts git could not write as markers (binary files, file/directory clashes)."""
+    merged: list[str] = field(default_factory=list)
+    """Files both sides changed, merged without conflict."""
+    kept: list[str] = field(default_factory=list)
+    """Files the template removed that the user had edited: kept as they are."""
+    moved: list[tuple[str, str]] = field(default_factory=list)
+    """(old, new): the user's edited or added files moved along with a template rename."""
+    left_deleted: list[str] = field(default_factory=list)
+    """Files the user deleted that the template changed or moved: not brought back."""
+
+
+@dataclass(frozen=True)
+class Trees:
+    base: str
+    ours: str
+    theirs: str
+
+
+def merge_update(
+    scratch: Scratch,
+    trees: Trees,
+    *,
+    theirs_label: str,
+    answers_file: str,
+    skip_if_exists: Callable[[Path], bool],
+) -> MergeReport:
+    """Merge `trees` and correct the result (see the module docstring)."""
+    base_commit = scratch.commit(trees.base, "template, recorded version")
+    scratch.set_branch(OURS_LABEL, scratch.commit(trees.ours, "your project", [base_commit]))
+    scratch.set_branch(theirs_label, scratch.commit(trees.theirs, "template", [base_commit]))
+    merged_tree, messages = scratch.merge(OURS_LABEL, theirs_label)
+
+    base, ours = scratch.entries(trees.base), scratch.entries(trees.ours)
+    theirs, result = scratch.entries(trees.theirs), scratch.entries(merged_tree)
+    report = MergeReport(tree=merged_tree)
+    edits: dict[str, Entry | None] = {}
+    git_moves = _read_messages(messages, base, ours, theirs, report)
+    renames = scratch.renames(trees.base, trees.theirs)
+    for old, new in renames:
+        if old in ours and ours[old] != base.get(old) and new in result and old not in result:
+            report.moved.append((old, new))
+    report.moved.extend(git_moves)
+
+    # The user deleted these: do not bring them back, changed or moved by the template.
+    renamed_to = dict(renames)
+    for path in base:
+        if path in ours:
+            continue
+        for gone in (path, renamed_to.get(path)):
+            if gone is not None and gone in result and gone not in ours:
+                edits[gone] = None
+                report.left_deleted.append(gone)
+
+    _follow_directory_renames(
+        scratch, renames, git_moves, base, ours, theirs, result, edits, report, theirs_label
+    )
+
+    if answers_file in theirs:
+        edits[answers_file] = theirs[answers_file]
+    for path, entry in ours.items():
+        if path != answers_file and skip_if_exists(Path(path)) and result.get(path) != entry:
+            edits[path] = entry
+
+    report.tree = scratch.edit_tree(merged_tree, edits)
+    final = scratch.entries(report.tree)
+    changed = [c.path for c in scratch.changes(trees.ours, report.tree) if c.new is not None]
+    contents = scratch.blobs(final[path].blob for path in changed)
+    report.conflicts = sorted(p for p in changed if has_conflict_markers(contents[final[p].blob]))
+    report.kept = sorted(p for p in set(report.kept) if p in final and p not in edits)
+    report.merged = sorted(
+        p
+        for p in set(report.merged)
+        if p in final and p not in report.conflicts and p != answers_file
+    )
+    report.moved = sorted(set(report.moved))
+    report.left_deleted = sorted(set(report.left_deleted))
+    return report
+
+
+def _read_messages(
+    messages: list[Message],
+    base: Mapping[str, Entry],
+    ours: Mapping[str, Entry],
+    theirs: Mapping[str, Entry],
+    report: MergeReport,
+) -> list[tuple[str, str]]:
+    """Sort git's merge messages into the report; return the files git moved."""
+    git_moves: list[tuple[str, str]] = []
+    for message in messages:
+        paths = message.paths
+        if message.kind == "Auto-merging":
+            report.merged.extend(paths)
+        elif message.kind in {"CONFLICT (modify/delete)", "CONFLICT (rename/delete)"}:
+            report.kept.extend(p for p in paths if p in ours and p in base and p not in theirs)
+        elif message.kind == "Path updated due to directory rename":
+            old = next((path for path in paths if path in ours), None)
+            new = next((path for path in paths if path != old), None)
+            if old is not None and new is not None:
+                git_moves.append((old, new))
+        elif message.kind.startswith("CONFLICT") and message.kind not in _MARKED_CONFLICTS:
+            report.unresolved.append(message.text)
+    return git_moves
+
+
+def _follow_directory_renames(  # noqa: PLR0913, PLR0917 (one step of merge_update)
+    scratch: Scratch,
+    renames: list[tuple[str, str]],
+    git_moves: list[tuple[str, str]],
+    base: Mapping[str, Entry],
+    ours: Mapping[str, Entry],
+    theirs: Mapping[str, Entry],
+    result: Mapping[str, Entry],
+    edits: dict[str, Entry | None],
+    report: MergeReport,
+    theirs_label: str,
+) -> None:
+    """Move what git left behind in a directory the template renamed.
+
+    git pairs files by content, so a file it cannot pair (an empty `__init__.py` the
+    user filled in) stays at its old path. Every user file still in a vacated directory
+    moves to the new one; when the template has a file there, the two are merged.
+    """
+    directories = _directory_renames([*renames, *git_moves], theirs)
+    if not directories:
+        return
+    for path, entry in result.items():
+        if path not in ours or path in theirs or edits.get(path, entry) is None:
+            continue
+        target = _relocated(path, directories)
+        if target is None or (target in result and target not in theirs):
+            continue
+        if target in theirs and target in result:
+            content, clean = _merge_contents(
+                scratch, base.get(path), ours[path], theirs[target], theirs_label
+            )
+            edits[target] = Entry(theirs[target].mode, scratch.store_blob(content))
+            if not clean:
+                report.conflicts.append(target)
+        else:
+            edits[target] = entry
+        edits[path] = None
+        report.moved.append((path, target))
+        if path in report.kept:
+            report.kept.remove(path)
+
+
+def _directory_renames(
+    renames: list[tuple[str, str]], theirs: Mapping[str, Entry]
+) -> dict[str, str]:
+    """Directories the template renamed as a whole: `src/old_pkg` -> `src/new_pkg`."""
+    votes: dict[str, Counter[str]] = {}
+    for old, new in renames:
+        old_parts, new_parts = old.split("/"), new.split("/")
+        while len(old_parts) > 1 and len(new_parts) > 1 and old_parts[-1] == new_parts[-1]:
+            old_parts.pop()
+            new_parts.pop()
+        if len(old_parts) == len(new_parts) == 1 or old_parts == new_parts:
+            continue
+        old_dir, new_dir = "/".join(old_parts), "/".join(new_parts)
+        if old == old_dir or new == new_dir:  # the file itself was renamed, not its directory
+            old_dir, new_dir = posixpath.dirname(old), posixpath.dirname(new)
+            if not old_dir or old_dir == new_dir:
+                continue
+        votes.setdefault(old_dir, Counter())[new_dir] += 1
+    vacated = {}
+    for old_dir, counter in votes.items():
+        if any(path.startswith(f"{old_dir}/") for path in theirs):
+            continue  # the template still has files there: not a directory rename
+        vacated[old_dir] = counter.most_common(1)[0][0]
+    return vacated
+
+
+def _relocated(path: str, directories: Mapping[str, str]) -> str | None:
+    for old_dir in sorted(directories, key=len, reverse=True):
+        if path.startswith(f"{old_dir}/"):
+            return directories[old_dir] + path[len(old_dir) :]
+    return None
+
+
+def _merge_contents(
+    scratch: Scratch, base: Entry | None, ours: Entry, theirs: Entry, theirs_label: str
+) -> tuple[bytes, bool]:
+    """`git merge-file` of three blobs: (merged content, whether it merged cleanly)."""
+    ids = [entry.blob for entry in (base, ours, theirs) if entry is not None]
+    contents = scratch.blobs(ids)
+    with tempfile.TemporaryDirectory(prefix="scaffold-merge-") as tmp:
+        files = []
+        for name, entry in (("ours", ours), ("base", base), ("theirs", theirs)):
+            file = Path(tmp) / name
+            file.write_bytes(contents[entry.blob] if entry is not None else b"")
+            files.append(str(file))
+        done = subprocess.run(
+            ["git", "merge-file", "-p", "-L", OURS_LABEL, "-L", "base", "-L", theirs_label, *files],
+            env=git_env(),
+            capture_output=True,
+            check=False,
+        )
+    if done.returncode < 0 or done.returncode > 127:
+        raise GitError(f"git merge-file failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout, done.returncode == 0

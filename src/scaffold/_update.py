@@ -1,0 +1,314 @@
+"""`scaffold update`: bring a generated project to a newer template version, losing nothing.
+
+1. Refuse what cannot be reviewed or undone: a dirty work tree, a project without git.
+2. Render the recorded version with the recorded answers (base) and the new version
+   with the new answers (theirs) into temporary directories, in parallel.
+3. Merge base, the project at HEAD (ours) and theirs in a scratch repository
+   (`_merge`), which corrects the cases where copier would lose the user's work.
+4. Write the result into the work tree, all or nothing (`_apply`); `--pretend` stops
+   before and returns the patch instead. The project's `.git` is only ever read.
+5. Scan the project for conflict markers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffold import _template
+from scaffold._answers import check_answer_keys, read_questions
+from scaffold._apply import apply_changes
+from scaffold._conflicts import files_with_conflict_markers
+from scaffold._merge import MergeReport, Trees, merge_update
+from scaffold._project import Project, git_state, listed, load_project, uncommitted_changes
+from scaffold._render import Rendered, render_version
+from scaffold._scratch import Scratch
+from scaffold._source import (
+    ProjectSource,
+    describe,
+    project_source,
+    require_recorded_version,
+    same_template,
+    target_ref,
+)
+from scaffold._versions import is_downgrade
+from scaffold.errors import ScaffoldError, TemplateError, UsageError
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """What `update_project` changed (or, with `pretend`, would change)."""
+
+    path: Path
+    template: str
+    """The template source as recorded (`_src_path`), unchanged by the update."""
+    from_version: str
+    to_version: str
+    pretend: bool
+    up_to_date: bool = False
+    """Nothing to do: the project is at that version with those answers."""
+    added: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    """Every file of the project holding conflict markers (found by scanning)."""
+    unresolved: tuple[str, ...] = ()
+    """Conflicts without markers (binary files, file/directory clashes), as git words them."""
+    merged: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    moved: tuple[tuple[str, str], ...] = ()
+    left_deleted: tuple[str, ...] = ()
+    answers_changed: tuple[tuple[str, Any, Any], ...] = ()
+    """(question, old answer, new answer)."""
+    patch: str = ""
+    """With `pretend`: the patch the update would apply."""
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        """No conflict is left for the user to resolve."""
+        return not self.conflicts and not self.unresolved
+
+
+def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
+    path: str | os.PathLike[str] = ".",
+    *,
+    vcs_ref: str | None = None,
+    pretend: bool = False,
+    defaults: bool = False,
+    data: Mapping[str, Any] | None = None,
+    conflict: str = "inline",
+) -> UpdateResult:
+    """Update the project at `path` to the template version `vcs_ref` (default: the newest).
+
+    `data` changes answers; without `defaults` the questions are asked again on the
+    terminal, prefilled with the recorded answers. Raises `UsageError` for bad input and
+    `ScaffoldError` when the update cannot be made; either way the project is unchanged.
+    Conflicts do not raise: they are in the result (and inline in the files).
+    """
+    if conflict != "inline":
+        raise UsageError(
+            f"--conflict {conflict} is not supported: a .rej file takes your hunk out of the "
+            "file it belongs to; conflicts are always written inline"
+        )
+    project = load_project(path)
+    state = git_state(project)
+    dirty = uncommitted_changes(project)
+    if dirty:
+        raise ScaffoldError(
+            f"{project.path} has uncommitted changes ({listed(dirty)}); commit or stash "
+            "them first, so the update can be reviewed and undone"
+        )
+    if not defaults and (sys.stdin is None or not sys.stdin.isatty()):
+        raise UsageError(
+            "no terminal to ask the questions on: pass --defaults (and --data KEY=VALUE "
+            "for the answers that change)"
+        )
+    source = project_source(project)
+    require_recorded_version(source, project)
+    target = target_ref(source, project, vcs_ref)
+    recorded = project.commit or ""
+    warnings, questions = _target_config(source, target)
+    answers = dict(project.answers)
+    if questions is not None:
+        answers = {key: value for key, value in answers.items() if key in questions}
+    if data:
+        check_answer_keys(data, questions, "--data")
+    if is_downgrade(recorded, describe(source, target)):
+        raise UsageError(
+            f"{target} is older than the project's template version {recorded}: "
+            "downgrades are not supported"
+        )
+    changing = {k: v for k, v in (data or {}).items() if project.answers.get(k) != v}
+    if not changing and same_template(source, recorded, target):
+        return UpdateResult(
+            path=project.path,
+            template=source.recorded,
+            from_version=recorded,
+            to_version=recorded,
+            pretend=pretend,
+            up_to_date=True,
+        )
+    with tempfile.TemporaryDirectory(prefix="scaffold-update-") as tmp:
+        work = Path(tmp)
+        theirs, report, scratch = _compute(
+            project,
+            source,
+            state.objects,
+            state.head_tree,
+            work,
+            target=target,
+            answers=answers,
+            changes=data or {},
+            defaults=defaults,
+        )
+        changes = scratch.changes(state.head_tree, report.tree)
+        patch = scratch.patch(state.head_tree, report.tree) if pretend else ""
+        if not pretend:
+            contents = scratch.blobs(c.new.blob for c in changes if c.new is not None)
+            apply_changes(project.path, changes, contents)
+    conflicts = report.conflicts if pretend else files_with_conflict_markers(project)
+    return UpdateResult(
+        path=project.path,
+        template=source.recorded,
+        from_version=recorded,
+        to_version=theirs.commit or target,
+        pretend=pretend,
+        added=tuple(c.path for c in changes if c.old is None),
+        modified=tuple(c.path for c in changes if c.old is not None and c.new is not None),
+        deleted=tuple(c.path for c in changes if c.new is None),
+        conflicts=tuple(conflicts),
+        unresolved=tuple(report.unresolved),
+        merged=tuple(report.merged),
+        kept=tuple(report.kept),
+        moved=tuple(report.moved),
+        left_deleted=tuple(report.left_deleted),
+        answers_changed=tuple(
+            (key, project.answers.get(key), value)
+            for key, value in sorted(theirs.answers.items())
+            if project.answers.get(key) != value
+        ),
+        patch=patch,
+        warnings=(*warnings, *theirs.notices),
+    )
+
+
+def _target_config(source: ProjectSource, target: str) -> tuple[list[str], dict[str, Any] | None]:
+    """Notices about the target version's copier.yml, and its questions (None if unknown)."""
+    import yaml  # noqa: PLC0415 (lazy: keeps `scaffold --help` fast)
+
+    template_source = _template.TemplateSource(source.src, target, source.repo)
+    text, origin = _template.read_template_config(template_source)
+    try:
+        config = yaml.safe_load(text)
+    except yaml.YAMLError:
+        config = None
+    notices = []
+    if isinstance(config, dict):
+        skipped = [key for key in ("_tasks", "_migrations") if config.get(key)]
+        if skipped:
+            notices.append(
+                f"the template defines {' and '.join(skipped)}, which scaffold update does not "
+                "run (they would run on temporary copies); run them yourself if needed"
+            )
+    return notices, read_questions(text, origin)
+
+
+def _compute(  # noqa: PLR0913 (one step of update_project)
+    project: Project,
+    source: ProjectSource,
+    objects: Path,
+    head_tree: str,
+    work: Path,
+    *,
+    target: str,
+    answers: dict[str, Any],
+    changes: Mapping[str, Any],
+    defaults: bool,
+) -> tuple[Rendered, MergeReport, Scratch]:
+    """Render both versions (in parallel when possible) and merge them with the project."""
+    import copier  # noqa: F401 (imported before forking: the child inherits it)
+
+    base_dir, theirs_dir = work / "base", work / "theirs"
+    recorded = project.commit or ""
+    base_job = _BackgroundRender(
+        source.src, base_dir, recorded, project.answers, project.answers_file
+    )
+    try:
+        theirs = render_version(
+            source.src,
+            theirs_dir,
+            vcs_ref=target,
+            # Without --defaults the questions are asked, prefilled with the recorded answers.
+            answers={**answers, **changes} if defaults else changes,
+            answers_file=project.answers_file,
+            defaults=defaults,
+            user_defaults=None if defaults else answers,
+        )
+        base_job.result()
+    finally:
+        base_job.close()
+    if source.src != source.recorded:
+        for directory in (base_dir, theirs_dir):
+            keep_recorded_source(directory / project.answers_file, project.raw_answers_text)
+    scratch = Scratch(work, borrow_from=objects)
+    trees = Trees(
+        base=scratch.tree_of_directory(base_dir),
+        ours=head_tree,
+        theirs=scratch.tree_of_directory(theirs_dir),
+    )
+    report = merge_update(
+        scratch,
+        trees,
+        theirs_label=f"template-{theirs.commit or target}",
+        answers_file=project.answers_file,
+        skip_if_exists=theirs.skip_if_exists,
+    )
+    return theirs, report, scratch
+
+
+class _BackgroundRender:
+    """Render the recorded version in a forked process while the new one renders here."""
+
+    def __init__(
+        self, src: str, destination: Path, ref: str, answers: dict[str, Any], answers_file: str
+    ) -> None:
+        self._args = (src, destination, ref, answers, answers_file)
+        self._pool: ProcessPoolExecutor | None = None
+        self._future: Future[None] | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._future = self._pool.submit(_render_base, *self._args)
+
+    def result(self) -> None:
+        if self._future is None:
+            _render_base(*self._args)
+            return
+        self._future.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _render_base(
+    src: str, destination: Path, ref: str, answers: dict[str, Any], answers_file: str
+) -> None:
+    try:
+        render_version(src, destination, vcs_ref=ref, answers=answers, answers_file=answers_file)
+    except ScaffoldError as error:
+        raise type(error)(f"rendering the recorded version {ref}: {error}") from None
+    except Exception as error:  # noqa: BLE001 (crossing a process boundary: keep it picklable)
+        raise TemplateError(f"rendering the recorded version {ref} failed: {error}") from None
+
+
+def keep_recorded_source(answers_path: Path, recorded_text: str) -> None:
+    """Put the recorded `_src_path` back into a rendered answers file, byte for byte."""
+    recorded_block = _src_block(recorded_text.splitlines(keepends=True))
+    if not answers_path.is_file() or recorded_block is None:
+        return
+    lines = answers_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    rendered_block = _src_block(lines)
+    if rendered_block is None:
+        return
+    start, end = rendered_block
+    original = recorded_text.splitlines(keepends=True)[recorded_block[0] : recorded_block[1]]
+    answers_path.write_text("".join([*lines[:start], *original, *lines[end:]]), encoding="utf-8")
+
+
+def _src_block(lines: list[str]) -> tuple[int, int] | None:
+    """The lines of the `_src_path:` entry (a long value may continue on indented lines)."""
+    for index, line in enumerate(lines):
+        if line.startswith("_src_path:"):
+            end = index + 1
+            while end < len(lines) and lines[end].startswith((" ", "\t")):
+                end += 1
+            return index, end
+    return None

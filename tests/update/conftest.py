@@ -1,0 +1,107 @@
+"""Fixtures for the update tests: an isolated environment, a two-version template, projects."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scaffold import new_project
+
+from ._templates import git, make_two_versions
+
+
+def _isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """Keep the user's git config, caches and copier settings out of the tests."""
+    home.mkdir(parents=True, exist_ok=True)
+    gitconfig = home / ".gitconfig"
+    gitconfig.write_text("[user]\n\tname = Test User\n\temail = test@example.com\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "COPIER_SETTINGS_PATH"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    _isolate(monkeypatch, tmp_path / "home")
+    return tmp_path / "home"
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A template repository tagged v1.0.0 and v2.0.0; read-only for the tests."""
+    return make_two_versions(tmp_path_factory.mktemp("two-versions") / "template")
+
+
+@pytest.fixture(scope="session")
+def generated(template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Projects generated (and committed) once per version; tests work on copies."""
+    root = tmp_path_factory.mktemp("generated")
+    projects = {}
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(monkeypatch, root / "home")
+        for ref in ("v1.0.0", "v2.0.0"):
+            projects[ref] = root / ref
+            new_project(projects[ref], defaults=True, template=str(template), vcs_ref=ref)
+    return projects
+
+
+@pytest.fixture
+def make_project(generated: dict[str, Path], tmp_path: Path) -> Callable[..., Path]:
+    """A project generated at `ref` (v1.0.0) and committed, with `edits` applied and committed."""
+
+    def make(edits: Callable[[Path], None] | None = None, ref: str = "v1.0.0") -> Path:
+        project = tmp_path / "project"
+        shutil.copytree(generated[ref], project, symlinks=True)
+        if edits is not None:
+            edits(project)
+            commit_all(project, "my changes")
+        return project
+
+    return make
+
+
+def commit_all(project: Path, message: str) -> None:
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--allow-empty", "-m", message, cwd=project)
+
+
+def git_fingerprint(project: Path) -> dict[str, str]:
+    """Every file under `.git` (hashed), plus HEAD and refs: equal means untouched."""
+    state = {
+        str(path.relative_to(project)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted((project / ".git").rglob("*"))
+        if path.is_file()
+    }
+    refs = subprocess.run(
+        ["git", "show-ref", "--head"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout
+    state["<refs>"] = refs
+    return state
+
+
+def worktree(project: Path) -> dict[str, bytes]:
+    """Every file of the project outside `.git`, with its content."""
+    return {
+        str(path.relative_to(project)): path.read_bytes()
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+
+
+def status(project: Path) -> str:
+    return subprocess.run(
+        ["git", "--no-optional-locks", "status", "--porcelain", "--untracked-files=all"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
