@@ -13,11 +13,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffold import _render_cache as render_cache
 from scaffold._git import run_git
-from scaffold._project import load_project
+from scaffold._project import Project, load_project
 from scaffold._render import render_version
+from scaffold._render_cache import render_key
 from scaffold._scratch import Scratch
-from scaffold._source import project_source, require_recorded_version
+from scaffold._source import ProjectSource, project_source, require_recorded_version
 from scaffold._update import keep_recorded_source
 from scaffold.errors import GitError
 
@@ -49,21 +51,22 @@ def diff_project(path: str | os.PathLike[str] = ".") -> DiffResult:
     project = load_project(path)
     source = project_source(project)
     require_recorded_version(source, project)
+    key = render_key(
+        source.repo,
+        project.commit,
+        answers=project.answers,
+        answers_file=project.answers_file,
+        src=source.src,
+        recorded=source.recorded,
+    )
     with tempfile.TemporaryDirectory(prefix="scaffold-diff-") as tmp:
         work = Path(tmp)
-        fresh = work / "fresh"
-        render_version(
-            source.src,
-            fresh,
-            vcs_ref=project.commit,
-            answers=project.answers,
-            answers_file=project.answers_file,
-        )
-        if source.src != source.recorded:
-            keep_recorded_source(fresh / project.answers_file, project.raw_answers_text)
-        scratch = Scratch(work, borrow_from=None)
+        scratch = Scratch(work, borrow_from=[render_cache.cache_objects()])
+        rendered = render_cache.lookup(key)  # made by `new` or an update on this machine
+        if rendered is None:
+            _render(project, source, work / "fresh", key)
+            rendered = scratch.tree_of_directory(work / "fresh")
         _share_local_ignores(project.path, scratch.git_dir)
-        rendered = scratch.tree_of_directory(fresh)
         current = scratch.tree_of_worktree(project.path)
         changes = scratch.changes(rendered, current)
         modified = tuple(c.path for c in changes if c.old is not None and c.new is not None)
@@ -78,6 +81,20 @@ def diff_project(path: str | os.PathLike[str] = ".") -> DiffResult:
         added=added,
         patch=patch,
     )
+
+
+def _render(project: Project, source: ProjectSource, fresh: Path, key: str | None) -> None:
+    """Render the recorded version into `fresh` (and keep it in the render cache)."""
+    render_version(
+        source.src,
+        fresh,
+        vcs_ref=project.commit,
+        answers=project.answers,
+        answers_file=project.answers_file,
+    )
+    if source.src != source.recorded:
+        keep_recorded_source(fresh / project.answers_file, project.raw_answers_text)
+    render_cache.store(key, fresh)
 
 
 def _share_local_ignores(project: Path, scratch_git_dir: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import scaffold
+from scaffold import _render_cache as render_cache
 from scaffold._answers import (
     check_answer_keys,
     load_preset,
@@ -25,9 +26,11 @@ from scaffold._answers import (
 )
 from scaffold._env_file import write_env_file
 from scaffold._git import init_and_commit, require_git
+from scaffold._project import answers_only, find_answers_file, parse_answers_file
 from scaffold._render import copier_errors
+from scaffold._render_cache import render_key
 from scaffold._template import TemplateSource, read_template_config, resolve_template
-from scaffold.errors import UsageError
+from scaffold.errors import ScaffoldError, UsageError
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def new_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
         rendered = _render(
             source, destination, answers, running_python_default(questions), defaults=defaults
         )
+        _remember_render(source, destination, rendered.commit)
         env_file = write_env_file(destination)
         branch = None
         if git:
@@ -154,6 +158,28 @@ def _undo_on_failure(destination: Path, created_root: Path | None) -> Iterator[N
                 else:
                     child.unlink(missing_ok=True)
         raise
+
+
+def _remember_render(source: TemplateSource, destination: Path, commit: str | None) -> None:
+    """Keep the pristine render: it is what the first `scaffold update` diffs against."""
+    if source.local_dir is None or commit is None:
+        return
+    try:
+        answers_file = find_answers_file(destination)
+        content = parse_answers_file(
+            (destination / answers_file).read_text(encoding="utf-8"), destination / answers_file
+        )
+    except (ScaffoldError, OSError, UnicodeError):
+        return
+    key = render_key(
+        source.local_dir,
+        commit,
+        answers=answers_only(content),
+        answers_file=answers_file,
+        src=source.src,
+        recorded=source.src,
+    )
+    render_cache.store(key, destination)
 
 
 @dataclass(frozen=True)

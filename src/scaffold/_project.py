@@ -43,24 +43,34 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         raise UsageError(f"{root} is not a directory")
     answers_file = find_answers_file(root)
     text = _read_text(root / answers_file)
-    import yaml  # noqa: PLC0415 (lazy: keeps `scaffold --help` fast)
-
-    try:
-        content = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise UsageError(f"{root / answers_file} is not valid YAML: {error}") from error
-    if not isinstance(content, dict):
-        raise UsageError(f"{root / answers_file} is not a copier answers file (not a mapping)")
+    content = parse_answers_file(text, root / answers_file)
     src = content.get("_src_path")
     commit = content.get("_commit")
     return Project(
         path=root,
         answers_file=answers_file,
-        answers={str(k): v for k, v in content.items() if not str(k).startswith("_")},
+        answers=answers_only(content),
         src_path=str(src) if src is not None else None,
         commit=str(commit) if commit is not None else None,
         raw_answers_text=text,
     )
+
+
+def parse_answers_file(text: str, origin: Path) -> dict[str, Any]:
+    import yaml  # noqa: PLC0415 (lazy: keeps `scaffold --help` fast)
+
+    try:
+        content = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise UsageError(f"{origin} is not valid YAML: {error}") from error
+    if not isinstance(content, dict):
+        raise UsageError(f"{origin} is not a copier answers file (not a mapping)")
+    return {str(key): value for key, value in content.items()}
+
+
+def answers_only(content: dict[str, Any]) -> dict[str, Any]:
+    """The answers of an answers file: copier's own `_` keys left out."""
+    return {key: value for key, value in content.items() if not key.startswith("_")}
 
 
 def find_answers_file(root: Path) -> str:

@@ -80,15 +80,16 @@ def git_bytes(
 
 
 class Scratch:
-    """A temporary bare repository that can read the objects of `borrow_from`."""
+    """A temporary bare repository that can read the objects of other repositories."""
 
-    def __init__(self, root: Path, borrow_from: Path | None) -> None:
+    def __init__(self, root: Path, borrow_from: Iterable[Path | None] = ()) -> None:
         self.git_dir = root / "scratch.git"
         self._root = root
         self._run("init", "--quiet", "--bare", str(self.git_dir), git_dir=False)
-        if borrow_from is not None:
+        stores = [str(path) for path in borrow_from if path is not None]
+        if stores:
             alternates = self.git_dir / "objects" / "info" / "alternates"
-            alternates.write_text(f"{borrow_from}\n", encoding="utf-8")
+            alternates.write_text("".join(f"{store}\n" for store in stores), encoding="utf-8")
 
     def _run(
         self,

@@ -22,13 +22,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffold import _render_cache as render_cache
 from scaffold import _template
 from scaffold._answers import check_answer_keys, read_questions
 from scaffold._apply import apply_changes
 from scaffold._conflicts import files_with_conflict_markers
 from scaffold._merge import MergeReport, Trees, merge_update
-from scaffold._project import Project, git_state, listed, load_project, uncommitted_changes
+from scaffold._project import (
+    Project,
+    answers_only,
+    git_state,
+    listed,
+    load_project,
+    parse_answers_file,
+    uncommitted_changes,
+)
 from scaffold._render import Rendered, render_version
+from scaffold._render_cache import render_key
 from scaffold._scratch import Scratch
 from scaffold._source import (
     ProjectSource,
@@ -218,9 +228,20 @@ def _compute(  # noqa: PLR0913 (one step of update_project)
 
     base_dir, theirs_dir = work / "base", work / "theirs"
     recorded = project.commit or ""
-    base_job = _BackgroundRender(
-        source.src, base_dir, recorded, project.answers, project.answers_file
+    base_key = render_key(
+        source.repo,
+        recorded,
+        answers=project.answers,
+        answers_file=project.answers_file,
+        src=source.src,
+        recorded=source.recorded,
     )
+    cached_base = render_cache.lookup(base_key)  # rendered by `new` or the last update
+    base_job = None
+    if cached_base is None:
+        base_job = _BackgroundRender(
+            source.src, base_dir, recorded, project.answers, project.answers_file
+        )
     try:
         theirs = render_version(
             source.src,
@@ -232,17 +253,37 @@ def _compute(  # noqa: PLR0913 (one step of update_project)
             defaults=defaults,
             user_defaults=None if defaults else answers,
         )
-        base_job.result()
+        if base_job is not None:
+            base_job.result()
     finally:
-        base_job.close()
+        if base_job is not None:
+            base_job.close()
     if source.src != source.recorded:
         for directory in (base_dir, theirs_dir):
             keep_recorded_source(directory / project.answers_file, project.raw_answers_text)
-    scratch = Scratch(work, borrow_from=objects)
+    scratch = Scratch(work, borrow_from=[objects, render_cache.cache_objects()])
     trees = Trees(
-        base=scratch.tree_of_directory(base_dir),
+        base=cached_base or scratch.tree_of_directory(base_dir),
         ours=head_tree,
         theirs=scratch.tree_of_directory(theirs_dir),
+    )
+    if base_job is not None:
+        render_cache.store(base_key, base_dir)
+    theirs_answers = answers_only(
+        parse_answers_file(
+            (theirs_dir / project.answers_file).read_text(encoding="utf-8"), theirs_dir
+        )
+    )
+    render_cache.store(
+        render_key(
+            source.repo,
+            theirs.commit,
+            answers=theirs_answers,
+            answers_file=project.answers_file,
+            src=source.src,
+            recorded=source.recorded,
+        ),
+        theirs_dir,
     )
     report = merge_update(
         scratch,
