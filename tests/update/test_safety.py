@@ -13,7 +13,8 @@ import scaffold._apply
 from scaffold import ScaffoldError, UsageError, update_project
 from scaffold.cli import app
 
-from .conftest import git_fingerprint, worktree
+from ._templates import git
+from .conftest import commit_all, git_fingerprint, worktree
 from .test_scenarios import edit
 
 runner = CliRunner()
@@ -197,3 +198,27 @@ def test_recorded_version_missing_from_the_template(make_project: MakeProject) -
     result = runner.invoke(app, ["update", str(project), "--defaults"])
     assert result.exit_code == 1
     assert "the recorded template version 'v1.0.0-1-gdeadbee' is not in" in result.stderr
+
+
+def test_project_in_a_subdirectory_of_a_repository(template: Path, tmp_path: Path) -> None:
+    monorepo = tmp_path / "mono"
+    monorepo.mkdir()
+    git("init", "--quiet", cwd=monorepo)
+    (monorepo / "other.txt").write_text("another team's file\n")
+    project = monorepo / "apps" / "web"
+    scaffold.new_project(
+        project, defaults=True, template=str(template), vcs_ref="v1.0.0", git=False
+    )
+    edit(project / "config.toml", "timeout = 30", "timeout = 10")
+    commit_all(monorepo, "monorepo")
+    (monorepo / "other.txt").write_text("another team's work in progress\n")
+    before = git_fingerprint(monorepo)
+
+    result = update_project(project, defaults=True)
+
+    assert result.conflicts == ("config.toml",)
+    assert "## Deploying" in (project / "README.md").read_text()
+    assert (project / "guide/newname.md").is_file()
+    assert not (monorepo / "guide").exists()  # paths are the project's, not the repository's
+    assert (monorepo / "other.txt").read_text() == "another team's work in progress\n"
+    assert git_fingerprint(monorepo) == before
