@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from scaffold._project import Project, project_files
 
 _START, _MIDDLE, _END = b"<<<<<<<", b"=======", b">>>>>>>"
@@ -42,15 +40,5 @@ def files_with_conflict_markers(project: Project) -> list[str]:
         except OSError:
             continue
         if has_conflict_markers(content):
-            found.append(name)
-    return found
-
-
-def scan_directory(root: Path, names: list[str]) -> list[str]:
-    """The files among `names` (relative to `root`) that hold conflict markers."""
-    found = []
-    for name in names:
-        path = root / name
-        if path.is_file() and not path.is_symlink() and has_conflict_markers(path.read_bytes()):
             found.append(name)
     return found

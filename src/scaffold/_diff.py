@@ -19,8 +19,12 @@ from scaffold._project import Project, load_project
 from scaffold._render import render_version
 from scaffold._render_cache import render_key
 from scaffold._scratch import Scratch
-from scaffold._source import ProjectSource, project_source, require_recorded_version
-from scaffold._update import keep_recorded_source
+from scaffold._source import (
+    ProjectSource,
+    keep_recorded_source,
+    project_source,
+    require_recorded_version,
+)
 from scaffold.errors import GitError
 
 

@@ -6,9 +6,11 @@ where a template's `_tasks` must never run).
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +128,41 @@ def render_version(  # noqa: PLR0913 (keyword-only copier settings)
         skip_if_exists=worker.match_skip,
         notices=tuple(notices),
     )
+
+
+class BackgroundRender:
+    """Render the recorded version in a forked process while the new one renders here."""
+
+    def __init__(
+        self, src: str, destination: Path, ref: str, answers: dict[str, Any], answers_file: str
+    ) -> None:
+        self._args = (src, destination, ref, answers, answers_file)
+        self._pool: ProcessPoolExecutor | None = None
+        self._future: Future[None] | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._future = self._pool.submit(_render_base, *self._args)
+
+    def result(self) -> None:
+        if self._future is None:
+            _render_base(*self._args)
+            return
+        self._future.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _render_base(
+    src: str, destination: Path, ref: str, answers: dict[str, Any], answers_file: str
+) -> None:
+    try:
+        render_version(src, destination, vcs_ref=ref, answers=answers, answers_file=answers_file)
+    except ScaffoldError as error:
+        raise type(error)(f"rendering the recorded version {ref}: {error}") from None
+    except Exception as error:  # noqa: BLE001 (crossing a process boundary: keep it picklable)
+        raise TemplateError(f"rendering the recorded version {ref} failed: {error}") from None
 
 
 _ANSWER_ERRORS = (

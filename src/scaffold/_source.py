@@ -207,3 +207,28 @@ def read_file_at(source: ProjectSource, ref: str, name: str) -> str | None:
             return run_git("show", f"HEAD:{name}", cwd=Path(tmp))
         except GitError:
             return None
+
+
+def keep_recorded_source(answers_path: Path, recorded_text: str) -> None:
+    """Put the recorded `_src_path` back into a rendered answers file, byte for byte."""
+    recorded_block = _src_block(recorded_text.splitlines(keepends=True))
+    if not answers_path.is_file() or recorded_block is None:
+        return
+    lines = answers_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    rendered_block = _src_block(lines)
+    if rendered_block is None:
+        return
+    start, end = rendered_block
+    original = recorded_text.splitlines(keepends=True)[recorded_block[0] : recorded_block[1]]
+    answers_path.write_text("".join([*lines[:start], *original, *lines[end:]]), encoding="utf-8")
+
+
+def _src_block(lines: list[str]) -> tuple[int, int] | None:
+    """The lines of the `_src_path:` entry (a long value may continue on indented lines)."""
+    for index, line in enumerate(lines):
+        if line.startswith("_src_path:"):
+            end = index + 1
+            while end < len(lines) and lines[end].startswith((" ", "\t")):
+                end += 1
+            return index, end
+    return None

@@ -12,12 +12,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import tempfile
 from collections.abc import Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,19 +35,20 @@ from scaffold._project import (
     parse_answers_file,
     uncommitted_changes,
 )
-from scaffold._render import Rendered, render_version
+from scaffold._render import DIRTY_TEMPLATE_WARNING, BackgroundRender, Rendered, render_version
 from scaffold._render_cache import render_key
 from scaffold._scratch import Scratch
 from scaffold._source import (
     ProjectSource,
     describe,
+    keep_recorded_source,
     project_source,
     require_recorded_version,
     same_template,
     target_ref,
 )
 from scaffold._versions import is_downgrade
-from scaffold.errors import ScaffoldError, TemplateError, UsageError
+from scaffold.errors import ScaffoldError, UsageError
 
 
 @dataclass(frozen=True)
@@ -186,8 +185,18 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
             if project.answers.get(key) != value
         ),
         patch=patch,
-        warnings=(*warnings, *theirs.notices),
+        warnings=(*warnings, *(_update_notice(notice) for notice in theirs.notices)),
     )
+
+
+def _update_notice(notice: str) -> str:
+    if notice == DIRTY_TEMPLATE_WARNING:
+        return (
+            "the template repository has uncommitted changes: copier rendered them from a "
+            "temporary commit, which the project now records (_commit) and the next update "
+            "will not find; commit the template changes, then update again"
+        )
+    return notice
 
 
 def _target_config(source: ProjectSource, target: str) -> tuple[list[str], dict[str, Any] | None]:
@@ -239,7 +248,7 @@ def _compute(  # noqa: PLR0913 (one step of update_project)
     cached_base = render_cache.lookup(base_key)  # rendered by `new` or the last update
     base_job = None
     if cached_base is None:
-        base_job = _BackgroundRender(
+        base_job = BackgroundRender(
             source.src, base_dir, recorded, project.answers, project.answers_file
         )
     try:
@@ -293,63 +302,3 @@ def _compute(  # noqa: PLR0913 (one step of update_project)
         skip_if_exists=theirs.skip_if_exists,
     )
     return theirs, report, scratch
-
-
-class _BackgroundRender:
-    """Render the recorded version in a forked process while the new one renders here."""
-
-    def __init__(
-        self, src: str, destination: Path, ref: str, answers: dict[str, Any], answers_file: str
-    ) -> None:
-        self._args = (src, destination, ref, answers, answers_file)
-        self._pool: ProcessPoolExecutor | None = None
-        self._future: Future[None] | None = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-            self._future = self._pool.submit(_render_base, *self._args)
-
-    def result(self) -> None:
-        if self._future is None:
-            _render_base(*self._args)
-            return
-        self._future.result()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _render_base(
-    src: str, destination: Path, ref: str, answers: dict[str, Any], answers_file: str
-) -> None:
-    try:
-        render_version(src, destination, vcs_ref=ref, answers=answers, answers_file=answers_file)
-    except ScaffoldError as error:
-        raise type(error)(f"rendering the recorded version {ref}: {error}") from None
-    except Exception as error:  # noqa: BLE001 (crossing a process boundary: keep it picklable)
-        raise TemplateError(f"rendering the recorded version {ref} failed: {error}") from None
-
-
-def keep_recorded_source(answers_path: Path, recorded_text: str) -> None:
-    """Put the recorded `_src_path` back into a rendered answers file, byte for byte."""
-    recorded_block = _src_block(recorded_text.splitlines(keepends=True))
-    if not answers_path.is_file() or recorded_block is None:
-        return
-    lines = answers_path.read_text(encoding="utf-8").splitlines(keepends=True)
-    rendered_block = _src_block(lines)
-    if rendered_block is None:
-        return
-    start, end = rendered_block
-    original = recorded_text.splitlines(keepends=True)[recorded_block[0] : recorded_block[1]]
-    answers_path.write_text("".join([*lines[:start], *original, *lines[end:]]), encoding="utf-8")
-
-
-def _src_block(lines: list[str]) -> tuple[int, int] | None:
-    """The lines of the `_src_path:` entry (a long value may continue on indented lines)."""
-    for index, line in enumerate(lines):
-        if line.startswith("_src_path:"):
-            end = index + 1
-            while end < len(lines) and lines[end].startswith((" ", "\t")):
-                end += 1
-            return index, end
-    return None

@@ -33,7 +33,7 @@ def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(scaffold._update, "render_version", counting)
-    monkeypatch.setattr(scaffold._update, "_render_base", lambda *_: pytest.fail("base rendered"))
+    monkeypatch.setattr(scaffold._render, "_render_base", lambda *_: pytest.fail("base rendered"))
     return refs
 
 

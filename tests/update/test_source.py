@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 import scaffold
 from scaffold import _template, check_project, new_project, update_project
-from scaffold._update import keep_recorded_source
+from scaffold._source import keep_recorded_source
 from scaffold.cli import app
 from tools.template_bundle import build_template_bundle
 
