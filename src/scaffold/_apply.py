@@ -66,7 +66,7 @@ def apply_changes(root: Path, changes: list[Change], contents: Mapping[str, byte
 def _save(path: Path) -> _Saved:
     try:
         info = path.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing there (or a file is a parent)
         return _Saved(path, None, None, 0, (0, 0))
     times = (info.st_atime_ns, info.st_mtime_ns)
     if stat.S_ISLNK(info.st_mode):
