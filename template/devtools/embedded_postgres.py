@@ -5,6 +5,7 @@ Used only when no DATABASE_URL (or TEST_DATABASE_URL) is configured, so that
 database server, and still run on PostgreSQL, never on SQLite.
 """
 
+import logging
 import warnings
 from pathlib import Path
 
@@ -21,6 +22,8 @@ def start(data_dir: Path = DEFAULT_DATA_DIR) -> str:
     The server stops when the last process holding it exits.
     """
     data_dir.parent.mkdir(parents=True, exist_ok=True)
+    # pgserver logs every pg_ctl call at INFO, even from its exit handler.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         # pgserver keeps its lock files in the user's runtime dir; on machines
         # without XDG_RUNTIME_DIR platformdirs warns and uses /tmp, which is fine.

@@ -27,6 +27,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=settings.database_max_overflow,
         pool_timeout=settings.database_pool_timeout,
         pool_pre_ping=True,
+        connect_args={"timeout": settings.database_connect_timeout},
         # Don't leak SQL parameters (password hashes, emails) into logs.
         hide_parameters=True,
         echo=False,

@@ -9,6 +9,7 @@ The rules for staging and production live in `settings_checks.py`.
 
 import logging
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -113,7 +114,37 @@ class Settings(BaseSettings):
     web_concurrency: int = Field(
         1, ge=1, le=64, description="Worker processes serving requests (read by uvicorn too)"
     )
+    database_connect_timeout: float = Field(
+        5.0, gt=0, le=60, description="Seconds to wait for the database to accept a connection"
+    )
+    slow_query_threshold_ms: int = Field(
+        500, ge=1, description="Queries slower than this are logged and counted as slow"
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies trusted for X-Forwarded-For, comma-separated (never `*`)",
+    )
+    graceful_shutdown_timeout: int = Field(
+        20, ge=1, le=600, description="Seconds in-flight requests get to finish on SIGTERM"
+    )
+    http_timeout: float = Field(
+        5.0, gt=0, le=120, description="Seconds to wait for another service's answer"
+    )
+    http_connect_timeout: float = Field(
+        2.0, gt=0, le=60, description="Seconds to wait to connect to another service"
+    )
     log_level: LogLevel = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    sentry_dsn: SecretStr | None = Field(
+        None, description="Sentry project DSN; error reporting is off when unset"
+    )
+    sentry_traces_sample_rate: float = Field(
+        0.0, ge=0, le=1, description="Share of requests traced for Sentry performance (0 to 1)"
+    )
+    prometheus_multiproc_dir: Path | None = Field(
+        None,
+        description="Directory where worker processes share their metrics; "
+        "needed when WEB_CONCURRENCY > 1",
+    )
 
     @field_validator("cors_origins", "secret_key_fallbacks", mode="before")
     @classmethod

@@ -82,6 +82,15 @@ def deployment_problems(settings: "Settings") -> list[str]:
         problems.append(
             "CORS_ORIGINS is * while CORS_ALLOW_CREDENTIALS is on: any site could act as the user"
         )
+    if "*" in [ip.strip() for ip in settings.forwarded_allow_ips.split(",")]:
+        problems.append(
+            "FORWARDED_ALLOW_IPS is *: any client could forge its address in X-Forwarded-For"
+        )
+    if settings.web_concurrency > 1 and settings.prometheus_multiproc_dir is None:
+        problems.append(
+            "PROMETHEUS_MULTIPROC_DIR is not set while WEB_CONCURRENCY > 1: "
+            "/metrics would show one worker's numbers"
+        )
     if settings.web_concurrency > 1 and settings.redis_url is None:
         problems.append(
             "REDIS_URL is not set while WEB_CONCURRENCY > 1: each worker would keep its own "

@@ -1,0 +1,138 @@
+"""Prometheus metrics: requests by route template and status, latency, requests in
+flight, database pool use and slow queries. Served at GET /metrics.
+
+With several worker processes, PROMETHEUS_MULTIPROC_DIR names a directory where
+every worker writes its numbers; `serve` empties it and exports it to the workers.
+"""
+
+import time
+from typing import Any
+
+import structlog
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = structlog.get_logger(__name__)
+
+REQUESTS = Counter("http_requests_total", "HTTP requests answered", ["method", "route", "status"])
+LATENCY = Histogram(
+    "http_request_duration_seconds",
+    "Time to answer an HTTP request",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+IN_FLIGHT = Gauge(
+    "http_requests_in_flight", "HTTP requests being answered", multiprocess_mode="livesum"
+)
+POOL_CHECKED_OUT = Gauge(
+    "db_pool_checked_out_connections",
+    "Database connections in use",
+    multiprocess_mode="livesum",
+)
+POOL_OVERFLOW = Gauge(
+    "db_pool_overflow_connections",
+    "Database connections opened beyond the pool size",
+    multiprocess_mode="livesum",
+)
+SLOW_QUERIES = Counter("db_slow_queries_total", "Queries slower than the threshold")
+
+UNMATCHED_ROUTE = "<unmatched>"
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's path template: bounded cardinality, no ids in labels."""
+    route = scope.get("route")
+    return str(getattr(route, "path", UNMATCHED_ROUTE))
+
+
+class MetricsMiddleware:
+    """Counts and times every request, and writes one access log line for it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_and_record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        IN_FLIGHT.inc()
+        try:
+            await self.app(scope, receive, send_and_record)
+        finally:
+            IN_FLIGHT.dec()
+            elapsed = time.perf_counter() - start
+            route, method = route_template(scope), scope["method"]
+            REQUESTS.labels(method, route, str(status)).inc()
+            LATENCY.labels(method, route).observe(elapsed)
+            logger.info(
+                "request",
+                method=method,
+                route=route,
+                status=status,
+                duration_ms=round(elapsed * 1000, 1),
+            )
+
+
+def instrument_engine(engine: AsyncEngine, slow_query_seconds: float) -> None:
+    """Pool gauges and the slow-query counter for `engine`."""
+    pool: Any = engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkout")
+    def _checkout(*_args: Any) -> None:
+        POOL_CHECKED_OUT.inc()
+        POOL_OVERFLOW.set(max(pool.overflow(), 0))
+
+    @event.listens_for(pool, "checkin")
+    def _checkin(*_args: Any) -> None:
+        POOL_CHECKED_OUT.dec()
+        POOL_OVERFLOW.set(max(pool.overflow(), 0))
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _start(
+        _conn: Any, _cursor: Any, _statement: Any, _params: Any, context: Any, _many: Any
+    ) -> None:
+        context.query_started = time.perf_counter()
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _finish(
+        _conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: Any
+    ) -> None:
+        elapsed = time.perf_counter() - context.query_started
+        if elapsed >= slow_query_seconds:
+            SLOW_QUERIES.inc()
+            # The statement has placeholders, never the parameters.
+            logger.warning(
+                "slow query", duration_ms=round(elapsed * 1000, 1), statement=statement[:500]
+            )
+
+
+def metrics_endpoint(request: Request) -> Response:
+    """GET /metrics, in Prometheus text format."""
+    registry = REGISTRY
+    if request.app.state.settings.prometheus_multiproc_dir is not None:
+        # Every worker's numbers, summed (`serve` exports the directory to the workers).
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
