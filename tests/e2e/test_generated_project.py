@@ -36,6 +36,11 @@ def test_types_pass_mypy_strict(project: GeneratedProject) -> None:
     assert "Success: no issues found" in output
 
 
+def test_migrations_check_passes(project: GeneratedProject) -> None:
+    """CI's migrations job: upgrade from empty, `alembic check`, every downgrade."""
+    assert " passed" in project.make("migrations-check")
+
+
 def test_its_own_tests_pass_on_postgres(project: GeneratedProject) -> None:
     output = project.make("test")
     assert " passed" in output
