@@ -27,7 +27,12 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=settings.database_max_overflow,
         pool_timeout=settings.database_pool_timeout,
         pool_pre_ping=True,
-        connect_args={"timeout": settings.database_connect_timeout},
+        connect_args={
+            "timeout": settings.database_connect_timeout,
+            # Bounds every query, the pool's pre-ping included: a database that
+            # stops answering cannot hold a request (and its connection) forever.
+            "command_timeout": settings.database_statement_timeout,
+        },
         # Don't leak SQL parameters (password hashes, emails) into logs.
         hide_parameters=True,
         echo=False,

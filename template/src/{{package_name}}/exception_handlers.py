@@ -8,6 +8,8 @@ violations → 409, an unreachable database or exhausted pool → 503) and, in
 to Sentry once).
 """
 
+import os
+import traceback
 from http import HTTPStatus
 from typing import Any
 
@@ -29,6 +31,7 @@ logger = structlog.get_logger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 # PostgreSQL error codes that mean "this conflicts with existing data".
 UNIQUE_VIOLATION, EXCLUSION_VIOLATION = "23505", "23P01"
+DRIVERS = ("asyncpg", "sqlalchemy")
 
 
 class ProblemResponse(JSONResponse):
@@ -110,6 +113,20 @@ async def _integrity_error(request: Request, error: Exception) -> ProblemRespons
     return await _unexpected(request, error)
 
 
+def _raised_by_database_driver(error: BaseException) -> bool:
+    frames = traceback.extract_tb(error.__traceback__)
+    return any(f"{os.sep}{name}{os.sep}" in frame.filename for frame in frames for name in DRIVERS)
+
+
+async def _connection_error(request: Request, error: Exception) -> ProblemResponse:
+    # Connecting to an unreachable database fails with OSError (refused) or
+    # TimeoutError (no answer) raised by the driver, outside SQLAlchemy's wrapping.
+    # The same errors from anywhere else are bugs, and must reach the owner.
+    if _raised_by_database_driver(error):
+        return await _database_unavailable(request, error)
+    return await _unexpected(request, error)
+
+
 async def _database_unavailable(request: Request, error: Exception) -> ProblemResponse:
     logger.warning("database unavailable", error=type(error).__name__)
     return await _app_error(
@@ -152,10 +169,8 @@ def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.add_exception_handler(DBAPIError, _database_error)
-    # Connecting to an unreachable database fails with OSError (refused) or
-    # TimeoutError (no answer) from the driver, outside SQLAlchemy's wrapping.
-    app.add_exception_handler(OSError, _database_unavailable)
-    app.add_exception_handler(TimeoutError, _database_unavailable)
+    app.add_exception_handler(OSError, _connection_error)
+    app.add_exception_handler(TimeoutError, _connection_error)
 
 
 class UnhandledErrorMiddleware:

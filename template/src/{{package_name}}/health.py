@@ -38,6 +38,7 @@ async def _current_revision(engine: AsyncEngine) -> str | None:
 async def readyz(request: Request) -> HealthResponse:
     """Readiness: the database answers and its schema is at the latest migration."""
     expected: str = request.app.state.expected_migration_head
+    known: frozenset[str] = request.app.state.known_migrations
     checks: dict[str, dict[str, Any]] = {}
     try:
         current = await _current_revision(request.app.state.engine)
@@ -46,7 +47,10 @@ async def readyz(request: Request) -> HealthResponse:
         checks["database"] = {"status": "fail", "output": "database unreachable"}
     else:
         checks["database"] = {"status": "pass"}
-        migrated: CheckStatus = "pass" if current == expected else "fail"
+        # Behind (or never migrated) fails. A revision this code does not know was
+        # made by a newer release: this version keeps serving during its rollout.
+        behind = current is None or (current != expected and current in known)
+        migrated: CheckStatus = "fail" if behind else "pass"
         checks["migrations"] = {"status": migrated, "current": current, "expected": expected}
     ready = all(check["status"] == "pass" for check in checks.values())
     return HealthResponse(

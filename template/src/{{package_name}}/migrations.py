@@ -30,6 +30,12 @@ def expected_head() -> str:
     return head
 
 
+def known_revisions() -> frozenset[str]:
+    """Every revision this code ships."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(revision.revision for revision in script.walk_revisions())
+
+
 def upgrade(database_url: str | None = None, revision: str = "head") -> None:
     """Upgrade the database (under an advisory lock, see migrations/env.py)."""
     command.upgrade(alembic_config(database_url), revision)

@@ -8,6 +8,7 @@ The rules for staging and production live in `settings_checks.py`.
 """
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -32,7 +33,10 @@ logger = logging.getLogger(__name__)
 AppEnv = Literal["development", "test", "staging", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg"}
+# Query parameters asyncpg understands (`host` also carries a unix socket directory).
+_ASYNCPG_QUERY_PARAMETERS = {"host", "port", "ssl", "prepared_statement_cache_size"}
 
 
 def _to_asyncpg_url(value: str) -> str:
@@ -49,7 +53,14 @@ def _to_asyncpg_url(value: str) -> str:
         raise ValueError(f"must be a PostgreSQL URL, not {url.drivername}")
     if not url.database:
         raise ValueError("must name a database")
-    return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+    query = dict(url.query)
+    # Providers hand out libpq's `sslmode`; asyncpg takes the same values as `ssl`.
+    if "sslmode" in query:
+        query["ssl"] = query.pop("sslmode")
+    if unknown := set(query) - _ASYNCPG_QUERY_PARAMETERS:
+        raise ValueError(f"has parameters the driver does not take: {', '.join(sorted(unknown))}")
+    url = url.set(drivername="postgresql+asyncpg", query=query)
+    return url.render_as_string(hide_password=False)
 
 
 PostgresUrl = Annotated[str, AfterValidator(_to_asyncpg_url)]
@@ -117,6 +128,9 @@ class Settings(BaseSettings):
     database_connect_timeout: float = Field(
         5.0, gt=0, le=60, description="Seconds to wait for the database to accept a connection"
     )
+    database_statement_timeout: float = Field(
+        30.0, gt=0, le=3600, description="Seconds a query may run before it is cancelled"
+    )
     slow_query_threshold_ms: int = Field(
         500, ge=1, description="Queries slower than this are logged and counted as slow"
     )
@@ -152,6 +166,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, origins: list[str]) -> list[str]:
+        # A browser sends `scheme://host[:port]`; anything else never matches, and
+        # `null` (sandboxed iframes, local files) must never be trusted.
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin such as https://app.example.org")
+        return origins
 
 
 def enforce(settings: Settings) -> None:

@@ -4,6 +4,7 @@ Staging and production refuse to start on any of these problems (and
 `check-config` lists them all); development and tests only warn.
 """
 
+import ipaddress
 import math
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -55,6 +56,19 @@ def secret_problem(name: str, secret: SecretStr) -> str | None:
     return None
 
 
+def _trusts_everyone(forwarded_allow_ips: str) -> bool:
+    """`*`, or a network like 0.0.0.0/0 that contains every address."""
+    for entry in (part.strip() for part in forwarded_allow_ips.split(",")):
+        if entry == "*":
+            return True
+        try:
+            if ipaddress.ip_network(entry, strict=False).prefixlen == 0:
+                return True
+        except ValueError:
+            continue  # a host name or a unix socket path
+    return False
+
+
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
@@ -82,10 +96,13 @@ def deployment_problems(settings: "Settings") -> list[str]:
         problems.append(
             "CORS_ORIGINS is * while CORS_ALLOW_CREDENTIALS is on: any site could act as the user"
         )
-    if "*" in [ip.strip() for ip in settings.forwarded_allow_ips.split(",")]:
+    if _trusts_everyone(settings.forwarded_allow_ips):
         problems.append(
-            "FORWARDED_ALLOW_IPS is *: any client could forge its address in X-Forwarded-For"
+            "FORWARDED_ALLOW_IPS trusts every address: any client could forge its own in "
+            "X-Forwarded-For"
         )
+    if any(origin.startswith("http://") for origin in settings.cors_origins):
+        problems.append("CORS_ORIGINS has an http:// origin")
     if settings.web_concurrency > 1 and settings.prometheus_multiproc_dir is None:
         problems.append(
             "PROMETHEUS_MULTIPROC_DIR is not set while WEB_CONCURRENCY > 1: "

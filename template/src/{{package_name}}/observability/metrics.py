@@ -5,6 +5,7 @@ With several worker processes, PROMETHEUS_MULTIPROC_DIR names a directory where
 every worker writes its numbers; `serve` empties it and exports it to the workers.
 """
 
+import os
 import time
 from typing import Any
 
@@ -24,6 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..settings import Settings
 
 logger = structlog.get_logger(__name__)
 
@@ -99,14 +102,17 @@ def instrument_engine(engine: AsyncEngine, slow_query_seconds: float) -> None:
     """Pool gauges and the slow-query counter for `engine`."""
     pool: Any = engine.sync_engine.pool
 
+    # Read from the pool, not counted: a connection invalidated by an outage is
+    # checked in without having been checked out. "checkin" fires just before the
+    # connection is back in the pool, so it still counts as checked out then.
     @event.listens_for(pool, "checkout")
     def _checkout(*_args: Any) -> None:
-        POOL_CHECKED_OUT.inc()
+        POOL_CHECKED_OUT.set(pool.checkedout())
         POOL_OVERFLOW.set(max(pool.overflow(), 0))
 
     @event.listens_for(pool, "checkin")
     def _checkin(*_args: Any) -> None:
-        POOL_CHECKED_OUT.dec()
+        POOL_CHECKED_OUT.set(max(pool.checkedout() - 1, 0))
         POOL_OVERFLOW.set(max(pool.overflow(), 0))
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
@@ -126,6 +132,12 @@ def instrument_engine(engine: AsyncEngine, slow_query_seconds: float) -> None:
             logger.warning(
                 "slow query", duration_ms=round(elapsed * 1000, 1), statement=statement[:500]
             )
+
+
+def forget_this_worker(settings: Settings) -> None:
+    """At shutdown: drop this worker's live gauges from the shared numbers."""
+    if settings.prometheus_multiproc_dir is not None:
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
 def metrics_endpoint(request: Request) -> Response:

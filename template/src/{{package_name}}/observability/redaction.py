@@ -5,7 +5,7 @@
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -31,17 +31,18 @@ SENSITIVE_KEY_PARTS = (
     "email",
 )
 
-_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@")
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]*:[^/\s@]+@")
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 # "password=...", "token: ..." inside free text (connection strings, error messages).
 _KEY_VALUE = re.compile(
-    r"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*[=:]\s*)([^\s,;&'\"]+)"
+    r"(?i)(?<![A-Za-z0-9])([A-Za-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key))"
+    r"(\s*[=:]\s*)([^\s,;&'\"]+)"
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
 def is_sensitive_key(key: str) -> bool:
-    lowered = key.lower()
+    lowered = key.lower().replace("-", "_")
     return any(part in lowered for part in SENSITIVE_KEY_PARTS)
 
 
@@ -90,5 +91,5 @@ def redactor_for(settings: "Settings") -> Redactor:
         secrets.append(url)
         password = urlsplit(url).password
         if password:
-            secrets.append(password)
+            secrets += [password, unquote(password)]
     return Redactor(secrets)
