@@ -91,8 +91,13 @@ def database_env() -> dict[str, str]:
     return {}
 
 
-def project_env(python_version: str, database: Mapping[str, str]) -> dict[str, str]:
-    """Environment for commands run inside a generated project."""
+def project_env(python_version: str, database: Mapping[str, str], tmp_dir: Path) -> dict[str, str]:
+    """Environment for commands run inside a generated project.
+
+    `tmp_dir` becomes the project's TMPDIR: its own pytest runs keep their temp
+    dirs there, so their clean-up of old runs never reaches this suite's dirs
+    (holding the project itself).
+    """
     env = {
         key: value
         for key, value in uv_env(python_version).items()
@@ -101,6 +106,7 @@ def project_env(python_version: str, database: Mapping[str, str]) -> dict[str, s
     # The uv of this venv (a pinned dev dependency) drives the generated project.
     env["PATH"] = f"{BIN_DIR}{os.pathsep}{env.get('PATH', '')}"
     env.update(database)
+    env["TMPDIR"] = str(tmp_dir)
     return env
 
 
@@ -138,8 +144,9 @@ def project(
     answers: dict[str, str] = request.param
     destination = tmp_path_factory.mktemp("project") / "my-app"
     generate(template_repo, destination, answers)
+    tmp_dir = tmp_path_factory.mktemp("project-tmp")
     generated = GeneratedProject(
-        destination, answers, project_env(answers["python_version"], database_env)
+        destination, answers, project_env(answers["python_version"], database_env, tmp_dir)
     )
     generated.make("install")
     return generated

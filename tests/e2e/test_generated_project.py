@@ -51,7 +51,8 @@ def test_its_own_tests_pass_on_postgres(project: GeneratedProject) -> None:
 @pytest.mark.parametrize("project", [DEFAULT_ANSWERS], indirect=True, ids=combination_id)
 def test_its_tests_pass_on_the_embedded_postgres(project: GeneratedProject) -> None:
     """With no database configured, `make test` starts the embedded PostgreSQL."""
-    output = project.make("test", env=project_env(project.answers["python_version"], {}))
+    no_database = project_env(project.answers["python_version"], {}, Path(project.env["TMPDIR"]))
+    output = project.make("test", env=no_database)
     assert " passed" in output
     assert (project.path / ".data" / "postgres-test").is_dir()
 
