@@ -11,28 +11,14 @@ from pathlib import Path
 import pytest
 
 from scaffold import new_project
+from tests.isolation import isolate_user_environment
 
 from ._templates import git, make_two_versions
 
 
-def _isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
-    """Keep the user's git config, caches and copier settings out of the tests."""
-    home.mkdir(parents=True, exist_ok=True)
-    gitconfig = home / ".gitconfig"
-    gitconfig.write_text("[user]\n\tname = Test User\n\temail = test@example.com\n")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "COPIER_SETTINGS_PATH"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    _isolate(monkeypatch, tmp_path / "home")
-    return tmp_path / "home"
+    return isolate_user_environment(monkeypatch, tmp_path / "home")
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +33,7 @@ def generated(template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     root = tmp_path_factory.mktemp("generated")
     projects = {}
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _isolate(monkeypatch, root / "home")
+        isolate_user_environment(monkeypatch, root / "home")
         for ref in ("v1.0.0", "v2.0.0"):
             projects[ref] = root / ref
             new_project(projects[ref], defaults=True, template=str(template), vcs_ref=ref)
