@@ -6,6 +6,7 @@ Staging and production refuse to start on any of these problems (and
 
 import ipaddress
 import math
+import string
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -22,6 +23,11 @@ MIN_SECRET_DISTINCT_CHARACTERS = 16
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "replace", "placeholder", "example", "dummy")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}  # noqa: S104  (names, not binds)
 PLACEHOLDER_DOMAIN = "example.com"
+_ALPHABETS = (
+    frozenset(string.hexdigits.lower()),
+    frozenset(string.ascii_letters + string.digits + "-_"),
+    frozenset(string.printable.strip()),
+)
 
 
 class ConfigError(Exception):
@@ -33,13 +39,16 @@ class ConfigError(Exception):
 
 
 def estimated_entropy_bits(key: str) -> float:
-    """An upper bound on a key's entropy: length x log2(size of the character classes used)."""
-    alphabet = 0
-    alphabet += 26 if any(c.islower() for c in key) else 0
-    alphabet += 26 if any(c.isupper() for c in key) else 0
-    alphabet += 10 if any(c.isdigit() for c in key) else 0
-    alphabet += 33 if any(not c.isalnum() for c in key) else 0
-    return len(key) * math.log2(alphabet) if alphabet else 0.0
+    """An upper bound on a key's entropy: length x log2(the smallest usual alphabet holding it).
+
+    The alphabets are those generators draw from (hex, base64url, printable
+    ASCII), not the character classes a key happens to show: a random base64url
+    key without a digit is no weaker than one with.
+    """
+    for alphabet in _ALPHABETS:
+        if set(key) <= alphabet:
+            return len(key) * math.log2(len(alphabet))
+    return len(key) * math.log2(len(_ALPHABETS[-1]) + len(set(key) - _ALPHABETS[-1]))
 
 
 def secret_problem(name: str, secret: SecretStr) -> str | None:
