@@ -226,6 +226,19 @@ def test_deploy_scripts_pass_shellcheck(
     run(["shellcheck", "--shell", "sh", f"deploy/{answers['deploy_target']}/deploy.sh"], project)
 
 
+@parametrize(COMBINATIONS[:1])
+def test_backup_scripts_are_executable_and_pass_shellcheck(
+    render: Callable[[dict[str, str]], Path], answers: dict[str, str]
+) -> None:
+    """No answer changes them, so one combination; tests/e2e/test_backup.py runs them."""
+    project = render(answers)
+    scripts = ["scripts/backup.sh", "scripts/restore.sh"]
+    assert all(os.access(project / script, os.X_OK) for script in scripts)
+    # The library both source is checked as a file of its own: shellcheck reports
+    # only on the files it is given, and reads the sourced one for their context.
+    run(["shellcheck", "--external-sources", *scripts, "scripts/_postgres.sh"], project)
+
+
 # --- Every command the pipeline runs exists ---------------------------------------------
 
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,6 +18,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from .settings import Settings
+
+# PostgreSQL error codes that mean "this conflicts with existing data".
+UNIQUE_VIOLATION, EXCLUSION_VIOLATION = "23505", "23P01"
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -59,3 +63,10 @@ async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function": commit before the response is sent, so a failed commit
 # becomes an error response instead of a success the database never saw.
 SessionDep = Annotated[AsyncSession, Depends(get_db_session, scope="function")]
+
+
+def sqlstate(error: DBAPIError) -> str | None:
+    """PostgreSQL's error code behind a SQLAlchemy error (e.g. UNIQUE_VIOLATION)."""
+    original = error.orig
+    cause = original.__cause__ if original is not None else None
+    return getattr(original, "sqlstate", None) or getattr(cause, "sqlstate", None)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .db import EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlstate
 from .errors import AppError, Conflict, ServiceUnavailable
 from .observability import sentry
 from .observability.request_id import current_request_id
@@ -29,8 +30,6 @@ from .observability.request_id import current_request_id
 logger = structlog.get_logger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-# PostgreSQL error codes that mean "this conflicts with existing data".
-UNIQUE_VIOLATION, EXCLUSION_VIOLATION = "23505", "23P01"
 DRIVERS = ("asyncpg", "sqlalchemy")
 
 
@@ -100,15 +99,9 @@ def _is_json(content_type: str) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
 
 
-def _sqlstate(error: DBAPIError) -> str | None:
-    original = error.orig
-    cause = original.__cause__ if original is not None else None
-    return getattr(original, "sqlstate", None) or getattr(cause, "sqlstate", None)
-
-
 async def _integrity_error(request: Request, error: Exception) -> ProblemResponse:
     assert isinstance(error, IntegrityError)
-    if _sqlstate(error) in {UNIQUE_VIOLATION, EXCLUSION_VIOLATION}:
+    if sqlstate(error) in {UNIQUE_VIOLATION, EXCLUSION_VIOLATION}:
         return await _app_error(request, Conflict("This conflicts with an existing resource."))
     return await _unexpected(request, error)
 

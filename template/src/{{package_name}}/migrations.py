@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 # The project root holds alembic.ini and migrations/ (the app is installed
 # in editable mode from the project directory, in development and in images).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The PostgreSQL advisory lock every migration run holds (migrations/env.py), so
+# that several instances running `migrate` at once upgrade one after the other.
+MIGRATION_LOCK_ID = 0x5CAFF01D
 
 
 def alembic_config(database_url: str | None = None) -> Config:

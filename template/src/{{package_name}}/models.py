@@ -1,8 +1,9 @@
 """The declarative base and the one `MetaData` every model registers on.
 
-Alembic autogenerates from `metadata`; import each domain's models below so
-that they are registered. Constraint and index names follow one convention,
-so that every migration's downgrade can name what it drops.
+Alembic autogenerates from `metadata`; each domain's models are imported at the
+bottom, so that importing this module registers them all. Constraint and index
+names follow one convention, so that every migration's downgrade can name what
+it drops.
 """
 
 from sqlalchemy import MetaData
@@ -23,3 +24,11 @@ class Base(DeclarativeBase):
     """Base class of every model."""
 
     metadata = metadata
+
+
+# Registered here, after Base exists (they import it).
+from . import idempotency  # noqa: E402
+from .auth import models as auth_models  # noqa: E402
+from .bookings import models as booking_models  # noqa: E402
+
+__all__ = ["Base", "auth_models", "booking_models", "idempotency", "metadata"]

@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     database_pool_timeout: float = Field(
         10.0, gt=0, le=300, description="Seconds a request waits for a free database connection"
     )
+    session_lifetime_hours: int = Field(
+        336, ge=1, le=8760, description="Hours a sign-in lasts before the user signs in again"
+    )
     public_base_url: HttpUrl = Field(
         HttpUrl("http://localhost:8000"),
         description="Where users reach the app; absolute links are built from it "

@@ -1,0 +1,61 @@
+"""Users and their sessions. A session row holds a hash of the token, never the token."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, Identity, LargeBinary, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..models import Base
+
+
+class Role(StrEnum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+class Plan(StrEnum):
+    """What the user has paid for: the entitlement the paywall checks, on the server."""
+
+    FREE = "free"
+    PAID = "paid"
+
+
+def _string_enum(enum: type[StrEnum], name: str) -> Enum:
+    """A VARCHAR with a CHECK of the allowed values: adding a value is a plain migration."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    # Stored lower-cased, so that one address is one account.
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_string_enum(Role, "role"), default=Role.USER)
+    plan: Mapped[Plan] = mapped_column(_string_enum(Plan, "plan"), default=Plan.FREE)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AuthSession(Base):
+    """A signed-in device. Deleting the row signs it out, wherever it is."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the token: a database leak does not hand out working sessions.
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)

@@ -1,0 +1,65 @@
+from datetime import timedelta
+
+from fastapi import APIRouter, Response, status
+
+from ..db import SessionDep
+from ..dependencies import SettingsDep
+from ..settings import Settings
+from . import service
+from .dependencies import SESSION_COOKIE, CurrentSession, CurrentUser
+from .schemas import LoginRequest, PasswordChangeRequest, RegisterRequest, SessionOut, UserOut
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+
+def _lifetime(settings: Settings) -> timedelta:
+    return timedelta(hours=settings.session_lifetime_hours)
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED)
+async def register(body: RegisterRequest, session: SessionDep) -> UserOut:
+    """Create an account (role `user`, plan `free`: neither can be chosen here)."""
+    user = await service.register(session, body.email, body.password)
+    return UserOut.model_validate(user)
+
+
+@router.post("/login")
+async def login(
+    body: LoginRequest, session: SessionDep, settings: SettingsDep, response: Response
+) -> SessionOut:
+    """Start a session: the token comes back once, in the body and as an HttpOnly cookie."""
+    started = await service.login(session, body.email, body.password, _lifetime(settings))
+    response.set_cookie(
+        SESSION_COOKIE,
+        started.token,
+        max_age=int(_lifetime(settings).total_seconds()),
+        httponly=True,
+        secure=True,
+        samesite="lax",
+    )
+    return SessionOut(
+        access_token=started.token,
+        expires_at=started.expires_at,
+        user=UserOut.model_validate(started.user),
+    )
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(auth_session: CurrentSession, session: SessionDep, response: Response) -> None:
+    """End this session on the server: its token stops working everywhere at once."""
+    await service.logout(session, auth_session)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="lax")
+
+
+@router.get("/me")
+async def me(user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(user)
+
+
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
+async def change_password(
+    body: PasswordChangeRequest, user: CurrentUser, session: SessionDep, response: Response
+) -> None:
+    """Change the password; every session of the user ends, this one included."""
+    await service.change_password(session, user, body.current_password, body.new_password)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="lax")

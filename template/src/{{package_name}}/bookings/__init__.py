@@ -1,0 +1,1 @@
+"""Bookable time slots and their bookings: the example domain of the concurrency patterns."""

@@ -1,0 +1,68 @@
+from datetime import datetime, timedelta
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from ..schemas import PageOut, RequestModel, ResponseModel
+from .models import NOTE_MAX_LENGTH, Booking
+
+MAX_ID = 2**63 - 1
+MAX_SLOT_LENGTH = timedelta(days=1)
+
+
+class SlotCreate(RequestModel):
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _a_sane_interval(self) -> "SlotCreate":
+        if not timedelta(0) < self.ends_at - self.starts_at <= MAX_SLOT_LENGTH:
+            raise ValueError("ends_at must be after starts_at, by one day at most")
+        return self
+
+
+class SlotOut(ResponseModel):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    available: bool
+
+
+class SlotPage(PageOut):
+    items: list[SlotOut]
+
+
+class BookingCreate(RequestModel):
+    slot_id: int = Field(ge=1, le=MAX_ID)
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
+
+
+class BookingUpdate(RequestModel):
+    note: str = Field(max_length=NOTE_MAX_LENGTH)
+
+
+class BookingOut(ResponseModel):
+    id: int
+    slot_id: int
+    starts_at: datetime
+    ends_at: datetime
+    note: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, booking: Booking) -> "BookingOut":
+        return cls(
+            id=booking.id,
+            slot_id=booking.slot_id,
+            starts_at=booking.slot.starts_at,
+            ends_at=booking.slot.ends_at,
+            note=booking.note,
+            version=booking.version,
+            created_at=booking.created_at,
+            updated_at=booking.updated_at,
+        )
+
+
+class BookingPage(PageOut):
+    items: list[BookingOut]

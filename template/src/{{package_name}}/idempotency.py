@@ -1,0 +1,116 @@
+"""Idempotency keys for unsafe requests (the `Idempotency-Key` header).
+
+The first request with a key runs and its response is stored with the key, in
+the same transaction as its effects. A replay gets the stored response; the
+same key with another body is refused (422); a retry that arrives while the
+first is still running gets 409 instead of running twice. Only successful
+responses are stored: a request that failed can be retried with its key.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, func, select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .errors import Conflict, UnprocessableContent
+from .models import Base
+
+# How long a key is remembered; after that it may be used again.
+KEY_LIFETIME = timedelta(hours=24)
+REPLAY_HEADER = "Idempotent-Replayed"
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="A unique value per operation (a UUID); retries send the same one",
+    ),
+]
+
+
+class StoredResponse(Base):
+    __tablename__ = "idempotency_keys"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[Any] = mapped_column(JSONB)
+    headers: Mapped[dict[str, str]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A key this request holds until its transaction ends."""
+
+    user_id: int
+    key: str
+    request_hash: bytes
+
+
+def request_hash(operation: str, body: BaseModel) -> bytes:
+    canonical = json.dumps([operation, body.model_dump(mode="json")], sort_keys=True)
+    return hashlib.sha256(canonical.encode()).digest()
+
+
+async def claim(
+    session: AsyncSession, user_id: int, key: str, operation: str, body: BaseModel
+) -> Claim | JSONResponse:
+    """Hold `key` for this request, or return the response it already produced."""
+    # A transaction-scoped lock: released by the commit that stores the response,
+    # so the next holder sees it. Not waiting is what turns "in flight" into 409.
+    locked = await session.scalar(
+        select(func.pg_try_advisory_xact_lock(func.hashtextextended(f"{user_id}:{key}", 0)))
+    )
+    if not locked:
+        raise Conflict(
+            "A request with this Idempotency-Key is still being processed: retry shortly.",
+            headers={"Retry-After": "1"},
+        )
+    fingerprint = request_hash(operation, body)
+    stored = await session.get(StoredResponse, (user_id, key))
+    if stored is not None and stored.created_at < datetime.now(UTC) - KEY_LIFETIME:
+        await session.delete(stored)
+        await session.flush()
+        stored = None
+    if stored is None:
+        return Claim(user_id, key, fingerprint)
+    if stored.request_hash != fingerprint:
+        raise UnprocessableContent("This Idempotency-Key was already used for another request.")
+    return JSONResponse(
+        stored.body,
+        status_code=stored.status_code,
+        headers={**stored.headers, REPLAY_HEADER: "true"},
+    )
+
+
+async def remember(
+    session: AsyncSession, held: Claim, status_code: int, body: Any, headers: dict[str, str]
+) -> None:
+    """Store the response; it commits (or not) with the request's other changes."""
+    session.add(
+        StoredResponse(
+            user_id=held.user_id,
+            key=held.key,
+            request_hash=held.request_hash,
+            status_code=status_code,
+            body=body,
+            headers=headers,
+        )
+    )
+    await session.flush()
