@@ -141,6 +141,16 @@ class Settings(BaseSettings):
         "127.0.0.1",
         description="Proxies trusted for X-Forwarded-For, comma-separated (never `*`)",
     )
+    max_request_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        le=104_857_600,
+        description="Largest request body accepted, in bytes; larger ones get 413 unread",
+    )
+    openapi_enabled: bool | None = Field(
+        None,
+        description="Serve /docs, /redoc and /openapi.json (unset: everywhere but production)",
+    )
     graceful_shutdown_timeout: int = Field(
         20, ge=1, le=600, description="Seconds in-flight requests get to finish on SIGTERM"
     )
@@ -162,6 +172,14 @@ class Settings(BaseSettings):
         description="Directory where worker processes share their metrics; "
         "needed when WEB_CONCURRENCY > 1",
     )
+
+    @property
+    def serves_openapi(self) -> bool:
+        """Whether the API description and its docs pages are served."""
+        if self.openapi_enabled is not None:
+            return self.openapi_enabled
+        # Production does not publish a map of the API unless asked to.
+        return self.app_env != "production"
 
     @field_validator("cors_origins", "secret_key_fallbacks", mode="before")
     @classmethod

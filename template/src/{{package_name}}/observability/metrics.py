@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..client_ip import client_ip_of
 from ..settings import Settings
 
 logger = structlog.get_logger(__name__)
@@ -95,6 +96,7 @@ class MetricsMiddleware:
                 route=route,
                 status=status,
                 duration_ms=round(elapsed * 1000, 1),
+                client_ip=client_ip_of(scope),
             )
 
 

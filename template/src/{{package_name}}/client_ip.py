@@ -1,0 +1,47 @@
+"""Who is asking, by address: the key for rate limits, and a field of the access log.
+
+Behind a load balancer every request comes from the balancer, and the client's
+address is in X-Forwarded-For, a header anyone can write. `TrustedProxyMiddleware` takes
+it from there only when the peer is one of FORWARDED_ALLOW_IPS, using uvicorn's
+own ProxyHeadersMiddleware (the rightmost address no trusted proxy added; the
+scheme from X-Forwarded-Proto). It runs inside the app, outermost, rather than
+in the server, so that every way of serving the app, and the tests, make the
+same decision; `serve` starts uvicorn with its proxy headers off, so it is never
+made twice.
+"""
+
+import ipaddress
+
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Scope
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+UNKNOWN = "unknown"
+
+
+class TrustedProxyMiddleware(ProxyHeadersMiddleware):
+    """Takes the client's address from X-Forwarded-For when the peer is a trusted proxy."""
+
+    def __init__(self, app: ASGIApp, forwarded_allow_ips: str) -> None:
+        # uvicorn types apps with its own TypedDicts; Starlette's plain mappings are the same.
+        super().__init__(app, trusted_hosts=forwarded_allow_ips)  # type: ignore[arg-type]
+
+
+def client_ip(request: HTTPConnection) -> str:
+    """The client's address, in canonical form (one spelling per address)."""
+    return client_ip_of(request.scope)
+
+
+def client_ip_of(scope: Scope) -> str:
+    """`client_ip` for middleware, which has the scope rather than a request."""
+    client = scope.get("client")
+    if not client:
+        return UNKNOWN
+    host: str = client[0]
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host  # a unix socket, or a name a trusted proxy forwarded
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
