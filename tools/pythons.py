@@ -10,19 +10,30 @@ import shutil
 import subprocess
 from pathlib import Path
 
+PRINT_VERSION_AND_BASE = "import sys; print('%d.%d' % sys.version_info[:2], sys._base_executable)"
 
-def _is_version(executable: str, version: str) -> bool:
+
+def _resolved(executable: str, version: str) -> str | None:
+    """The interpreter's real path when `executable` runs CPython `version`, else None.
+
+    Shims (pyenv's) and virtual environments are resolved to the base interpreter:
+    uv keys a project's environment to its interpreter's path, and a shim path
+    made it rebuild the environment on every `uv run`.
+    """
     try:
         result = subprocess.run(
-            [executable, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            [executable, "-c", PRINT_VERSION_AND_BASE],
             capture_output=True,
             text=True,
             timeout=30,
             check=False,
         )
     except OSError:
-        return False
-    return result.returncode == 0 and result.stdout.strip() == version
+        return None
+    found_version, _, real_path = result.stdout.strip().partition(" ")
+    if result.returncode != 0 or found_version != version or not real_path:
+        return None
+    return real_path
 
 
 def find_python(version: str) -> str:
@@ -34,8 +45,8 @@ def find_python(version: str) -> str:
     candidates += sorted(glob.glob(f"{pyenv_root}/versions/{version}.*/bin/python{version}"))
     candidates += sorted(glob.glob(f"/usr/bin/python{version}"))
     for candidate in candidates:
-        if _is_version(candidate, version):
-            return candidate
+        if real_path := _resolved(candidate, version):
+            return real_path
     raise LookupError(f"no Python {version} interpreter found (looked at: {candidates or 'none'})")
 
 
