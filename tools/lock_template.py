@@ -1,4 +1,5 @@
-"""Regenerate the template's uv.lock files, one per Python version the template offers.
+"""Regenerate the template's uv.lock files, one per combination of the answers that
+change the dependencies (the Python version, and payments: stripe adds a package).
 
     uv run python -m tools.lock_template
 
@@ -8,9 +9,11 @@ a lock that `uv sync --locked` accepts. Run it after changing the template's
 dependencies; the end-to-end tests fail on a stale lock.
 """
 
+import itertools
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import copier
@@ -22,29 +25,33 @@ from tools.snapshot import snapshot_template
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SENTINEL = {"project_name": "Lockfile Sentinel"}
 SENTINEL_SLUG, SENTINEL_PACKAGE = "lockfile-sentinel", "lockfile_sentinel"
+# The questions whose answers change pyproject.toml's dependencies (or the
+# interpreter they resolve for). Any other answer leaves the lock as it is.
+LOCK_QUESTIONS = ("python_version", "payments")
 
 
-def lock_file_name(python_version: str) -> str:
-    return f"{{% if python_version == '{python_version}' %}}uv.lock{{% endif %}}.jinja"
+def lock_file_name(answers: Mapping[str, str]) -> str:
+    """The template file that renders to uv.lock for these answers, and to nothing otherwise."""
+    condition = " and ".join(f"{name} == '{answers[name]}'" for name in LOCK_QUESTIONS)
+    return f"{{% if {condition} %}}uv.lock{{% endif %}}.jinja"
 
 
-def python_versions() -> list[str]:
+def lock_variants() -> list[dict[str, str]]:
+    """Every combination of the LOCK_QUESTIONS' choices: one lock each."""
     questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
-    return [str(choice) for choice in questions["python_version"]["choices"]]
+    choices = [[str(choice) for choice in questions[name]["choices"]] for name in LOCK_QUESTIONS]
+    return [
+        dict(zip(LOCK_QUESTIONS, values, strict=True)) for values in itertools.product(*choices)
+    ]
 
 
-def lock(python_version: str, workdir: Path) -> str:
+def lock(answers: Mapping[str, str], workdir: Path) -> str:
     template = snapshot_template(REPO_ROOT, workdir / "template", "0.0.0")
-    project = workdir / f"project-{python_version}"
-    copier.run_copy(
-        str(template),
-        project,
-        data={**SENTINEL, "python_version": python_version},
-        defaults=True,
-        quiet=True,
-    )
+    project = workdir / "project"
+    copier.run_copy(str(template), project, data={**SENTINEL, **answers}, defaults=True, quiet=True)
     (project / "uv.lock").unlink(missing_ok=True)
-    subprocess.run(["uv", "lock", "--quiet"], cwd=project, env=uv_env(python_version), check=True)
+    env = uv_env(answers["python_version"])
+    subprocess.run(["uv", "lock", "--quiet"], cwd=project, env=env, check=True)
     text = (project / "uv.lock").read_text()
     if "{{" in text or "{%" in text:
         raise SystemExit("uv.lock contains Jinja syntax; it cannot be templated as is")
@@ -54,12 +61,18 @@ def lock(python_version: str, workdir: Path) -> str:
 
 
 def main() -> int:
-    for python_version in python_versions():
+    wanted = set()
+    for answers in lock_variants():
         with tempfile.TemporaryDirectory() as tmp:
-            locked = lock(python_version, Path(tmp))
-        target = REPO_ROOT / "template" / lock_file_name(python_version)
+            locked = lock(answers, Path(tmp))
+        target = REPO_ROOT / "template" / lock_file_name(answers)
         target.write_text(locked)
+        wanted.add(target)
         print(f"{target.relative_to(REPO_ROOT)}: {locked.count('[[package]]')} packages")
+    # Locks of combinations that no longer exist (a question added or dropped).
+    for stale in set((REPO_ROOT / "template").glob("*uv.lock*.jinja")) - wanted:
+        stale.unlink()
+        print(f"{stale.relative_to(REPO_ROOT)}: removed")
     return 0
 
 

@@ -4,6 +4,7 @@ Projects are generated with the real `scaffold` command into temp dirs, then bui
 and checked with their own Makefile targets, exactly as their owners and CI run them.
 """
 
+import hashlib
 import itertools
 import os
 import socket
@@ -38,6 +39,32 @@ def option_combinations() -> list[dict[str, str]]:
 
 def combination_id(answers: Mapping[str, str]) -> str:
     return "-".join(f"{key}={value}" for key, value in answers.items())
+
+
+# Tracked files that only the CI pipeline and the deploy scripts read: the generated
+# project's own test suite never opens or runs them (tests/template/test_render.py
+# checks that no generated test names them).
+CI_AND_DEPLOY_ONLY: tuple[str, ...] = (".github/", ".gitlab-ci.yml", "docs/deploy.md")
+CI_AND_DEPLOY_ONLY += ("deploy/compose/", "deploy/kubernetes/")
+
+
+def suite_inputs(project: Path) -> str:
+    """A digest of everything a project's test suite can depend on: every tracked file
+    (the answers file and CI/deploy-only files aside), path and bytes.
+
+    `.env` is untracked: it is .env.example with fresh random secrets, the same shape
+    in every project. Two combinations with the same digest run the same tests on
+    the same code, configuration and locked dependencies.
+    """
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
+    digest = hashlib.sha256()
+    for name in sorted(filter(None, tracked)):
+        if name == ".copier-answers.yml" or name.startswith(CI_AND_DEPLOY_ONLY):
+            continue
+        digest.update(name.encode() + b"\0" + (project / name).read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 DEFAULT_ANSWERS = {
@@ -126,6 +153,7 @@ class GeneratedProject:
     path: Path
     answers: dict[str, str]
     env: dict[str, str]
+    suite_inputs: str = ""
 
     def make(self, *targets: str, env: Mapping[str, str] | None = None) -> str:
         """Run Makefile targets in the project; return their output."""
@@ -146,7 +174,10 @@ def project(
     generate(template_repo, destination, answers)
     tmp_dir = tmp_path_factory.mktemp("project-tmp")
     generated = GeneratedProject(
-        destination, answers, project_env(answers["python_version"], database_env, tmp_dir)
+        destination,
+        answers,
+        project_env(answers["python_version"], database_env, tmp_dir),
+        suite_inputs(destination),
     )
     generated.make("install")
     return generated

@@ -11,19 +11,36 @@ import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
-from tests.e2e.conftest import combination_id, option_combinations
-from tools.lock_template import lock_file_name
+from tests.e2e.conftest import CI_AND_DEPLOY_ONLY, combination_id, option_combinations
+from tools.lock_template import LOCK_QUESTIONS, lock_file_name, lock_variants
 
 
 def test_the_template_has_no_symlinks() -> None:
     assert not [path for path in (REPO_ROOT / "template").rglob("*") if path.is_symlink()]
 
 
-def test_each_python_version_has_its_own_lock() -> None:
+def test_each_lock_variant_has_its_own_lock_and_no_other_lock_exists() -> None:
+    """One lock per (Python version, payments): the answers that change the dependencies."""
     questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
-    for version in questions["python_version"]["choices"]:
-        lock = REPO_ROOT / "template" / lock_file_name(str(version))
-        assert lock.is_file(), f"no lock for {version}: run `uv run python -m tools.lock_template`"
+    assert set(LOCK_QUESTIONS) <= set(questions)
+    expected = {lock_file_name(answers) for answers in lock_variants()}
+    for name in expected:
+        lock = REPO_ROOT / "template" / name
+        assert lock.is_file(), f"no {name}: run `uv run python -m tools.lock_template`"
+    present = {path.name for path in (REPO_ROOT / "template").glob("*uv.lock*")}
+    assert present == expected
+
+
+def test_no_generated_test_reads_a_ci_or_deploy_only_file() -> None:
+    """The e2e suite lets combinations that differ only in these files share one run of
+    the project's tests (tests/e2e/conftest.py, `suite_inputs`): sound only while no
+    generated test reads them."""
+    names = [name.rstrip("/") for name in CI_AND_DEPLOY_ONLY]
+    names += ['"compose"', '"kubernetes"', "'compose'", "'kubernetes'", '".github"', '"deploy.md"']
+    for test_file in (REPO_ROOT / "template" / "tests").rglob("*"):
+        if test_file.is_file():
+            text = test_file.read_text()
+            assert not [name for name in names if name in text], test_file.name
 
 
 @pytest.mark.parametrize("answers", option_combinations(), ids=combination_id)
@@ -37,11 +54,18 @@ def test_renders_cleanly(copie: Any, template_repo: Path, answers: dict[str, str
     assert "copier.yml" not in files
     assert not [name for name in files if name.endswith(".jinja") or ".git/" in name]
     assert not [name for name in files if "{{" in name or "{%" in name]
-    # Exactly one lock: the one for the chosen Python.
+    # Exactly one lock: the one for the chosen Python and payments.
     assert "uv.lock" in files
-    assert (
-        f'requires-python = "=={answers["python_version"]}.*"' in (project / "uv.lock").read_text()
-    )
+    lock = (project / "uv.lock").read_text()
+    assert f'requires-python = "=={answers["python_version"]}.*"' in lock
+    assert ('name = "stripe"' in lock) == (answers["payments"] == "stripe")
+    # Payments: the billing domain, its migration, its tests and its dependency, or none of them.
+    stripe = answers["payments"] == "stripe"
+    billing = {"src/my_app/billing/router.py", "tests/test_billing.py"}
+    billing |= {"migrations/versions/20261127_0004_billing_events.py"}
+    assert (billing <= files) == stripe
+    assert ("stripe" in (project / "pyproject.toml").read_text()) == stripe
+    assert not [name for name in files if "billing" in name and not stripe]
     # Every Python file compiles.
     assert compileall.compile_dir(project, quiet=1, force=True)
     # The answers file records the choices and nothing secret.

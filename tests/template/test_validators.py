@@ -23,7 +23,7 @@ import copier
 import pytest
 import yaml
 
-from tests.e2e.conftest import combination_id, option_combinations
+from tests.e2e.conftest import DEFAULT_ANSWERS, combination_id, option_combinations
 
 BIN_DIR = Path(sys.executable).parent
 # Kubernetes' schemas the manifests are checked against: the oldest minor still
@@ -41,7 +41,13 @@ rules:
   comments: {min-spaces-from-content: 1}
 """
 
-COMBINATIONS = option_combinations()
+# Payments changes the app only (test_payments_changes_nothing_checked_here), so these
+# files are checked for every other combination, with payments at its default.
+COMBINATIONS = [
+    answers
+    for answers in option_combinations()
+    if answers["payments"] == DEFAULT_ANSWERS["payments"]
+]
 GITHUB = [c for c in COMBINATIONS if c["ci_provider"] == "github"]
 GITLAB = [c for c in COMBINATIONS if c["ci_provider"] == "gitlab"]
 COMPOSE = [c for c in COMBINATIONS if c["deploy_target"] == "compose"]
@@ -115,6 +121,26 @@ def yaml_files(project: Path) -> list[Path]:
 
 
 # --- What is generated for which answer -------------------------------------------------
+
+
+def test_payments_changes_nothing_checked_here(
+    render: Callable[[dict[str, str]], Path],
+) -> None:
+    """Every file either payments answer changes is the app's own (code, tests,
+    migrations, dependencies, docs), none of the CI, container or deploy files
+    validated below."""
+    projects = [render({**COMBINATIONS[0], "payments": choice}) for choice in ("stripe", "none")]
+    names = files(projects[0]) | files(projects[1])
+    differing = {
+        name
+        for name in names
+        if not all((project / name).is_file() for project in projects)
+        or (projects[0] / name).read_bytes() != (projects[1] / name).read_bytes()
+    }
+    app = ("src/", "tests/", "migrations/", "pyproject.toml", "uv.lock", "README.md", "docs/")
+    # The answers file records the answer; yamllint reads it, and it stays valid YAML.
+    assert {name for name in differing if not name.startswith(app)} == {".copier-answers.yml"}
+    assert not [name for name in differing if name.startswith("docs/deploy")]
 
 
 @parametrize(COMBINATIONS)

@@ -167,6 +167,14 @@ class Settings(BaseSettings):
     sentry_traces_sample_rate: float = Field(
         0.0, ge=0, le=1, description="Share of requests traced for Sentry performance (0 to 1)"
     )
+    stripe_api_key: SecretStr | None = Field(
+        None, description="Stripe secret API key (sk_...), for creating checkout sessions"
+    )
+    stripe_webhook_secret: SecretStr | None = Field(
+        None,
+        description="Signing secret of the Stripe webhook endpoint (whsec_...); "
+        "required in staging and production when the app takes payments",
+    )
     prometheus_multiproc_dir: Path | None = Field(
         None,
         description="Directory where worker processes share their metrics; "

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr, ValidationError
 
+from .features import PAYMENTS
+
 if TYPE_CHECKING:
     from .settings import Settings
 
@@ -23,6 +25,8 @@ MIN_SECRET_DISTINCT_CHARACTERS = 16
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "replace", "placeholder", "example", "dummy")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}  # noqa: S104  (names, not binds)
 PLACEHOLDER_DOMAIN = "example.com"
+# Every signing secret of a Stripe webhook endpoint (and of `stripe listen`) starts so.
+STRIPE_SIGNING_PREFIX = "whsec_"
 _ALPHABETS = (
     frozenset(string.hexdigits.lower()),
     frozenset(string.ascii_letters + string.digits + "-_"),
@@ -51,10 +55,14 @@ def estimated_entropy_bits(key: str) -> float:
     return len(key) * math.log2(len(_ALPHABETS[-1]) + len(set(key) - _ALPHABETS[-1]))
 
 
+def _is_placeholder(value: str) -> bool:
+    return any(marker in value.lower() for marker in PLACEHOLDER_MARKERS)
+
+
 def secret_problem(name: str, secret: SecretStr) -> str | None:
     """Why `secret` is not a usable key, or None."""
     key = secret.get_secret_value()
-    if any(marker in key.lower() for marker in PLACEHOLDER_MARKERS):
+    if _is_placeholder(key):
         return f"{name} is a placeholder: set a random value"
     bits = estimated_entropy_bits(key)
     if bits < MIN_SECRET_BITS or len(set(key)) < MIN_SECRET_DISTINCT_CHARACTERS:
@@ -80,6 +88,26 @@ def _trusts_everyone(forwarded_allow_ips: str) -> bool:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def _payment_problems(settings: "Settings") -> list[str]:
+    """Stripe's signing secret: without the right one, no payment changes a plan."""
+    problems: list[str] = []
+    webhook_secret = settings.stripe_webhook_secret
+    if webhook_secret is None:
+        problems.append(
+            "STRIPE_WEBHOOK_SECRET is not set: every Stripe event would be refused, "
+            "so no payment would change a plan"
+        )
+    elif _is_placeholder(webhook_secret.get_secret_value()):
+        problems.append("STRIPE_WEBHOOK_SECRET is a placeholder: set the endpoint's signing secret")
+    elif not webhook_secret.get_secret_value().startswith(STRIPE_SIGNING_PREFIX):
+        problems.append("STRIPE_WEBHOOK_SECRET is not a Stripe webhook signing secret (whsec_...)")
+    if settings.stripe_api_key is not None and _is_placeholder(
+        settings.stripe_api_key.get_secret_value()
+    ):
+        problems.append("STRIPE_API_KEY is a placeholder: set the key from Stripe's dashboard")
+    return problems
 
 
 def deployment_problems(settings: "Settings") -> list[str]:
@@ -122,6 +150,8 @@ def deployment_problems(settings: "Settings") -> list[str]:
             "REDIS_URL is not set while WEB_CONCURRENCY > 1: each worker would keep its own "
             "rate limits, multiplying them"
         )
+    if PAYMENTS:
+        problems += _payment_problems(settings)
     return problems
 
 

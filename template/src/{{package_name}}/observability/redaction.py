@@ -87,6 +87,9 @@ def redactor_for(settings: "Settings") -> Redactor:
     secrets += [key.get_secret_value() for key in settings.secret_key_fallbacks]
     if settings.sentry_dsn is not None:
         secrets.append(settings.sentry_dsn.get_secret_value())
+    for stripe_secret in (settings.stripe_api_key, settings.stripe_webhook_secret):
+        if stripe_secret is not None:
+            secrets.append(stripe_secret.get_secret_value())
     for url in (settings.database_url, str(settings.redis_url or "")):
         secrets.append(url)
         password = urlsplit(url).password

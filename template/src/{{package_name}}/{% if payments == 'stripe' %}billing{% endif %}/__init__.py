@@ -1,0 +1,1 @@
+"""Payments through Stripe: its webhook turns checkouts and cancellations into plan changes."""
