@@ -250,6 +250,8 @@ def production_settings(
         "WEB_CONCURRENCY": str(workers),
         "PROMETHEUS_MULTIPROC_DIR": str(work / f"metrics-{workers}"),
         "LOG_LEVEL": "WARNING",
+        # With payments=stripe (the default) production refuses to start without one.
+        "STRIPE_WEBHOOK_SECRET": f"whsec_{secrets.token_urlsafe(32)}",
     }
 
 
