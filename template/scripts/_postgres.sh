@@ -29,6 +29,7 @@ database_url() {
     printf '%s' "$value"
 }
 
+# pragma: allowlist nextline secret
 # Parse a SQLAlchemy-style URL (postgresql+asyncpg://user:pw@host:5432/db?ssl=require)
 # into what libpq takes. Sets PG_URI (a libpq URI without the password), PG_DBNAME,
 # PG_TARGET (for messages) and exports PGPASSWORD when the URL has a password.
@@ -36,6 +37,7 @@ parse_database_url() {
     local url=$1 user password hostport query parameter key value parameters=()
     local pattern='^(postgres|postgresql)(\+[A-Za-z0-9_]+)?://(([^:/@]*)(:([^@]*))?@)?([^/?]*)(/([^?]*))?(\?(.*))?$'
     [[ -n $url ]] || die "DATABASE_URL is not set (in the environment or .env); \`make backup\` and \`make restore\` start the embedded PostgreSQL when it is empty"
+    # pragma: allowlist nextline secret
     [[ $url =~ $pattern ]] || die "DATABASE_URL is not a PostgreSQL URL (postgresql://user:password@host:5432/dbname)"
     user=${BASH_REMATCH[4]}
     password=${BASH_REMATCH[6]}

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from limits import parse
 from pydantic import (
     AfterValidator,
     Field,
@@ -107,6 +108,11 @@ class Settings(BaseSettings):
     database_pool_timeout: float = Field(
         10.0, gt=0, le=300, description="Seconds a request waits for a free database connection"
     )
+    auth_rate_limit: str = Field(
+        "10/minute",
+        description="Sign-ups and sign-ins allowed per client address, and sign-ins per "
+        "email, e.g. 10/minute or 100/hour",
+    )
     session_lifetime_hours: int = Field(
         336, ge=1, le=8760, description="Hours a sign-in lasts before the user signs in again"
     )
@@ -194,6 +200,15 @@ class Settings(BaseSettings):
     def _split_commas(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("auth_rate_limit")
+    @classmethod
+    def _a_rate_limit(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError("must look like 10/minute, 5/second or 100/hour") from None
         return value
 
     @field_validator("cors_origins")

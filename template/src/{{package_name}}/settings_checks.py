@@ -145,10 +145,10 @@ def deployment_problems(settings: "Settings") -> list[str]:
             "PROMETHEUS_MULTIPROC_DIR is not set while WEB_CONCURRENCY > 1: "
             "/metrics would show one worker's numbers"
         )
-    if settings.web_concurrency > 1 and settings.redis_url is None:
+    if settings.redis_url is None:
         problems.append(
-            "REDIS_URL is not set while WEB_CONCURRENCY > 1: each worker would keep its own "
-            "rate limits, multiplying them"
+            "REDIS_URL is not set: each worker and instance would keep its own rate limits "
+            "(multiplying them), and a restart would reset them"
         )
     if PAYMENTS:
         problems += _payment_problems(settings)

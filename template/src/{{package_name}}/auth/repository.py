@@ -12,6 +12,10 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(select(User).where(User.email == email))
 
 
+async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
 async def add_user(session: AsyncSession, user: User) -> User:
     session.add(user)
     await session.flush()
@@ -35,9 +39,22 @@ async def live_session(
     )
 
 
-async def touch_session(session: AsyncSession, session_id: int, now: datetime) -> None:
+async def touch_session(
+    session: AsyncSession, session_id: int, now: datetime, older_than: datetime
+) -> None:
+    """Record activity, unless a concurrent request of the same session is doing it:
+    SKIP LOCKED, so parallel requests never queue behind each other's row lock."""
+    stale = (
+        select(AuthSession.id)
+        .where(AuthSession.id == session_id, AuthSession.last_seen_at < older_than)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
     await session.execute(
-        update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now)
+        update(AuthSession)
+        .where(AuthSession.id == stale)
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
     )
 
 

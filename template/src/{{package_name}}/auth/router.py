@@ -1,12 +1,18 @@
 from datetime import timedelta
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from ..client_ip import client_ip
 from ..db import SessionDep
 from ..dependencies import SettingsDep
 from ..settings import Settings
 from . import service
-from .dependencies import SESSION_COOKIE, CurrentSession, CurrentUser
+from .dependencies import (
+    SESSION_COOKIE,
+    CurrentSession,
+    CurrentUser,
+    RateLimiterDep,
+)
 from .schemas import LoginRequest, PasswordChangeRequest, RegisterRequest, SessionOut, UserOut
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -17,17 +23,26 @@ def _lifetime(settings: Settings) -> timedelta:
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED)
-async def register(body: RegisterRequest, session: SessionDep) -> UserOut:
+async def register(
+    body: RegisterRequest, session: SessionDep, limiter: RateLimiterDep, request: Request
+) -> UserOut:
     """Create an account (role `user`, plan `free`: neither can be chosen here)."""
+    await limiter.check("register", client_ip(request))
     user = await service.register(session, body.email, body.password)
     return UserOut.model_validate(user)
 
 
 @router.post("/login")
 async def login(
-    body: LoginRequest, session: SessionDep, settings: SettingsDep, response: Response
+    body: LoginRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+    request: Request,
+    response: Response,
 ) -> SessionOut:
     """Start a session: the token comes back once, in the body and as an HttpOnly cookie."""
+    await limiter.check("login", client_ip(request), service.normalize_email(body.email))
     started = await service.login(session, body.email, body.password, _lifetime(settings))
     response.set_cookie(
         SESSION_COOKIE,

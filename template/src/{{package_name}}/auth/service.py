@@ -71,7 +71,9 @@ async def authenticate(session: AsyncSession, token: str) -> AuthSession | None:
     now = datetime.now(UTC)
     auth_session = await repository.live_session(session, token_hash(token), now)
     if auth_session is not None and now - auth_session.last_seen_at > LAST_SEEN_RESOLUTION:
-        await repository.touch_session(session, auth_session.id, now)
+        await repository.touch_session(
+            session, auth_session.id, now, older_than=now - LAST_SEEN_RESOLUTION
+        )
     return auth_session
 
 

@@ -1,0 +1,1 @@
+"""Administration routes: every one of them requires the admin role (`AdminUser`)."""

@@ -1,0 +1,1 @@
+"""Reports for paying users: the paywall, enforced on the server."""
