@@ -51,8 +51,8 @@ def test_update_from_the_previous_version_of_the_real_template(
     main.write_text(main.read_text() + "\n# My own line at the end of main.py.\n")
     readme = project / "README.md"
     readme.write_text("Internal: see the wiki.\n\n" + readme.read_text())
-    (project / "src" / "shop" / "bookings").mkdir()
-    (project / "src" / "shop" / "bookings" / "__init__.py").write_text('"""Bookings."""\n')
+    (project / "src" / "shop" / "invoices").mkdir()
+    (project / "src" / "shop" / "invoices" / "__init__.py").write_text('"""Invoices."""\n')
     commit_all(project, "my changes")
     before = git_fingerprint(project)
 
@@ -65,7 +65,7 @@ def test_update_from_the_previous_version_of_the_real_template(
     assert text.startswith("Internal: see the wiki.\n")
     assert text.endswith("\n## Updating\n\nRun `scaffold update`.\n")
     assert ".idea/" in (project / ".gitignore").read_text()
-    assert (project / "src/shop/bookings/__init__.py").read_text() == '"""Bookings."""\n'
+    assert (project / "src/shop/invoices/__init__.py").read_text() == '"""Invoices."""\n'
     assert (project / ".env").is_file()  # git-ignored secrets are left alone
     assert "_commit: v0.2.0" in (project / ".copier-answers.yml").read_text()
     assert git_fingerprint(project) == before
