@@ -1,7 +1,9 @@
 """Queries for slots and bookings. A user's bookings are always looked up by
 owner and id together: another user's booking is simply not found."""
 
-from sqlalchemy import select
+from collections.abc import Sequence
+
+from sqlalchemy import RowMapping, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Booking, Slot
@@ -36,13 +38,27 @@ async def booking_of(session: AsyncSession, user_id: int, booking_id: int) -> Bo
 
 async def bookings_of(
     session: AsyncSession, user_id: int, limit: int, offset: int
-) -> list[Booking]:
-    return list(
-        await session.scalars(
-            select(Booking)
-            .where(Booking.user_id == user_id)
-            .order_by(Booking.id)
-            .limit(limit)
-            .offset(offset)
+) -> Sequence[RowMapping]:
+    """A page of the user's bookings as plain rows (the fields of `BookingOut`).
+
+    Lists skip the ORM's object bookkeeping (identity map, change tracking): it
+    cost more than the rest of the request, and nothing here is modified.
+    """
+    rows = await session.execute(
+        select(
+            Booking.id,
+            Booking.slot_id,
+            Slot.starts_at,
+            Slot.ends_at,
+            Booking.note,
+            Booking.version,
+            Booking.created_at,
+            Booking.updated_at,
         )
+        .join(Slot, Slot.id == Booking.slot_id)
+        .where(Booking.user_id == user_id)
+        .order_by(Booking.id)
+        .limit(limit)
+        .offset(offset)
     )
+    return rows.mappings().all()

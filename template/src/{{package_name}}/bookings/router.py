@@ -90,7 +90,7 @@ async def list_bookings(user: CurrentUser, session: SessionDep, page: PageDep) -
     """The caller's own bookings; nobody else's are ever listed."""
     bookings = await repository.bookings_of(session, user.id, page.limit, page.offset)
     return BookingPage(
-        items=[BookingOut.of(booking) for booking in bookings],
+        items=[BookingOut.model_validate(booking) for booking in bookings],
         limit=page.limit,
         offset=page.offset,
         next_offset=next_offset(len(bookings), page.limit, page.offset),

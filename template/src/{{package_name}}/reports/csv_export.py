@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 # A cell starting with one of these is a formula in Excel, LibreOffice and Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -10,7 +11,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: object) -> str:
     """The value as text, defused if a spreadsheet would run it (CSV injection)."""
-    text = "" if value is None else str(value)
+    if value is None:
+        text = ""
+    elif isinstance(value, datetime):
+        text = value.isoformat()
+    else:
+        text = str(value)
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 

@@ -23,11 +23,7 @@ BOOKING_COLUMNS = ("id", "starts_at", "ends_at", "note", "created_at")
 async def bookings_csv(user: PaidUser, session: SessionDep) -> Response:
     """The caller's bookings as CSV. Paid plans only: the plan is read from the database."""
     bookings = await repository.bookings_of(session, user.id, MAX_REPORT_ROWS, 0)
-    rows = [
-        (b.id, b.slot.starts_at.isoformat(), b.slot.ends_at.isoformat(), b.note,
-         b.created_at.isoformat())
-        for b in bookings
-    ]  # fmt: skip
+    rows = [[booking[column] for column in BOOKING_COLUMNS] for booking in bookings]
     return Response(
         to_csv(BOOKING_COLUMNS, rows),
         media_type="text/csv; charset=utf-8",
