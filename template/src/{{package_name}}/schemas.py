@@ -1,6 +1,11 @@
 """Schemas shared by every domain."""
 
+from collections.abc import Sequence
+from typing import Any, Self
+
 from pydantic import BaseModel, ConfigDict
+
+from .dependencies import PageParams
 
 
 class RequestModel(BaseModel):
@@ -22,6 +27,12 @@ class PageOut(ResponseModel):
     # Where the next page starts; null on the last page.
     next_offset: int | None
 
-
-def next_offset(returned: int, limit: int, offset: int) -> int | None:
-    return offset + limit if returned == limit else None
+    @classmethod
+    def of(cls, items: Sequence[Any], page: PageParams) -> Self:
+        """The page holding `items`, asked for with `page` (a full page may have a next)."""
+        return cls(
+            items=items,
+            limit=page.limit,
+            offset=page.offset,
+            next_offset=page.offset + page.limit if len(items) == page.limit else None,
+        )

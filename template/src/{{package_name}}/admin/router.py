@@ -9,7 +9,6 @@ from ..bookings.schemas import MAX_ID
 from ..db import SessionDep
 from ..dependencies import PageDep
 from ..errors import NotFound
-from ..schemas import next_offset
 from .schemas import PlanChange, UserPage
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -18,12 +17,7 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 @router.get("/users")
 async def list_users(_admin: AdminUser, session: SessionDep, page: PageDep) -> UserPage:
     users = await repository.users_page(session, page.limit, page.offset)
-    return UserPage(
-        items=[UserOut.model_validate(user) for user in users],
-        limit=page.limit,
-        offset=page.offset,
-        next_offset=next_offset(len(users), page.limit, page.offset),
-    )
+    return UserPage.of([UserOut.model_validate(user) for user in users], page)
 
 
 @router.put("/users/{user_id}/plan")

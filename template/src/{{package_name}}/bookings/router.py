@@ -8,7 +8,6 @@ from ..auth.dependencies import AdminUser, CurrentUser
 from ..db import SessionDep
 from ..dependencies import PageDep
 from ..errors import PreconditionRequired
-from ..schemas import next_offset
 from . import repository, service
 from .etags import etag, version_matched
 from .schemas import (
@@ -46,12 +45,7 @@ async def list_slots(_user: CurrentUser, session: SessionDep, page: PageDep) -> 
         SlotOut(id=slot.id, starts_at=slot.starts_at, ends_at=slot.ends_at, available=available)
         for slot, available in rows
     ]
-    return SlotPage(
-        items=items,
-        limit=page.limit,
-        offset=page.offset,
-        next_offset=next_offset(len(items), page.limit, page.offset),
-    )
+    return SlotPage.of(items, page)
 
 
 @router.post(
@@ -89,12 +83,7 @@ async def book(
 async def list_bookings(user: CurrentUser, session: SessionDep, page: PageDep) -> BookingPage:
     """The caller's own bookings; nobody else's are ever listed."""
     bookings = await repository.bookings_of(session, user.id, page.limit, page.offset)
-    return BookingPage(
-        items=[BookingOut.model_validate(booking) for booking in bookings],
-        limit=page.limit,
-        offset=page.offset,
-        next_offset=next_offset(len(bookings), page.limit, page.offset),
-    )
+    return BookingPage.of([BookingOut.model_validate(booking) for booking in bookings], page)
 
 
 @router.get("/{booking_id}")

@@ -17,14 +17,35 @@ BOOKING_NOT_FOUND = "No such booking."
 STALE_VERSION = "The booking has changed since you read it: fetch it again, then retry."
 
 
+async def _add(session: AsyncSession, row: Slot | Booking, violation: str, conflict: str) -> None:
+    """Insert `row`; the constraint `violation` the database reports becomes 409 `conflict`."""
+    try:
+        await repository.add(session, row)
+    except IntegrityError as error:
+        if sqlstate(error) == violation:
+            raise Conflict(conflict) from None
+        raise
+
+
+async def _flush_checking_version(
+    session: AsyncSession, booking: Booking, expected_version: int | None
+) -> None:
+    """Write the pending change of `booking` read at `expected_version` (None: any).
+
+    Checked twice: against the version just read, and by the UPDATE/DELETE itself
+    (WHERE version = <read>), which misses if a concurrent edit committed since.
+    """
+    if expected_version is not None and booking.version != expected_version:
+        raise PreconditionFailed(STALE_VERSION)
+    try:
+        await session.flush()
+    except StaleDataError:
+        raise PreconditionFailed(STALE_VERSION) from None
+
+
 async def create_slot(session: AsyncSession, starts_at: datetime, ends_at: datetime) -> Slot:
     slot = Slot(starts_at=starts_at, ends_at=ends_at)
-    try:
-        await repository.add(session, slot)
-    except IntegrityError as error:
-        if sqlstate(error) == EXCLUSION_VIOLATION:
-            raise Conflict("This slot overlaps an existing slot.") from None
-        raise
+    await _add(session, slot, EXCLUSION_VIOLATION, "This slot overlaps an existing slot.")
     return slot
 
 
@@ -35,12 +56,7 @@ async def book(session: AsyncSession, user: User, slot_id: int, note: str) -> Bo
     if slot.starts_at <= datetime.now(UTC):
         raise Conflict("This slot has already started.")
     booking = Booking(slot=slot, user_id=user.id, note=note)
-    try:
-        await repository.add(session, booking)
-    except IntegrityError as error:
-        if sqlstate(error) == UNIQUE_VIOLATION:
-            raise Conflict("This slot is already booked.") from None
-        raise
+    await _add(session, booking, UNIQUE_VIOLATION, "This slot is already booked.")
     await session.refresh(booking, ["created_at", "updated_at"])
     return booking
 
@@ -57,14 +73,8 @@ async def update_note(
 ) -> Booking:
     """Change the note of a booking the caller read at `expected_version` (None: any)."""
     booking = await booking_of(session, user, booking_id)
-    if expected_version is not None and booking.version != expected_version:
-        raise PreconditionFailed(STALE_VERSION)
     booking.note = note
-    try:
-        # UPDATE ... WHERE version = <read>: a concurrent edit that committed since makes it miss.
-        await session.flush()
-    except StaleDataError:
-        raise PreconditionFailed(STALE_VERSION) from None
+    await _flush_checking_version(session, booking, expected_version)
     await session.refresh(booking, ["updated_at"])
     return booking
 
@@ -73,10 +83,5 @@ async def cancel(
     session: AsyncSession, user: User, booking_id: int, expected_version: int | None
 ) -> None:
     booking = await booking_of(session, user, booking_id)
-    if expected_version is not None and booking.version != expected_version:
-        raise PreconditionFailed(STALE_VERSION)
     await session.delete(booking)
-    try:
-        await session.flush()
-    except StaleDataError:
-        raise PreconditionFailed(STALE_VERSION) from None
+    await _flush_checking_version(session, booking, expected_version)
