@@ -1,5 +1,5 @@
 """Regenerate the template's uv.lock files, one per combination of the answers that
-change the dependencies (the Python version, and payments: stripe adds a package).
+change the dependencies (payments: stripe adds a package).
 
     uv run python -m tools.lock_template
 
@@ -19,15 +19,17 @@ from pathlib import Path
 import copier
 import yaml
 
-from tools.pythons import uv_env
+from tools.pythons import newest_installed, offered_pythons, uv_env
 from tools.snapshot import snapshot_template
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SENTINEL = {"project_name": "Lockfile Sentinel"}
 SENTINEL_SLUG, SENTINEL_PACKAGE = "lockfile-sentinel", "lockfile_sentinel"
-# The questions whose answers change pyproject.toml's dependencies (or the
-# interpreter they resolve for). Any other answer leaves the lock as it is.
-LOCK_QUESTIONS = ("python_version", "payments")
+# The questions whose answers change pyproject.toml's dependencies. Any other answer
+# leaves the lock as it is: python_version only pins the interpreter, and every
+# offered one is inside the generated `requires-python`, so one universal lock serves
+# them all (it holds each package's wheels for every offered Python).
+LOCK_QUESTIONS = ("payments",)
 
 
 def lock_file_name(answers: Mapping[str, str]) -> str:
@@ -50,7 +52,9 @@ def lock(answers: Mapping[str, str], workdir: Path) -> str:
     project = workdir / "project"
     copier.run_copy(str(template), project, data={**SENTINEL, **answers}, defaults=True, quiet=True)
     (project / "uv.lock").unlink(missing_ok=True)
-    env = uv_env(answers["python_version"])
+    # The resolution is the same whichever offered interpreter runs it (uv resolves
+    # for the whole `requires-python` range): any one installed here will do.
+    env = uv_env(newest_installed(offered_pythons()))
     subprocess.run(["uv", "lock", "--quiet"], cwd=project, env=env, check=True)
     text = (project / "uv.lock").read_text()
     if "{{" in text or "{%" in text:

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import yaml
+
 PRINT_VERSION_AND_BASE = "import sys; print('%d.%d' % sys.version_info[:2], sys._base_executable)"
 
 
@@ -48,6 +50,28 @@ def find_python(version: str) -> str:
         if real_path := _resolved(candidate, version):
             return real_path
     raise LookupError(f"no Python {version} interpreter found (looked at: {candidates or 'none'})")
+
+
+def offered_pythons() -> list[str]:
+    """The Python versions the template offers (copier.yml's `python_version` choices)."""
+    questions = yaml.safe_load((Path(__file__).resolve().parents[1] / "copier.yml").read_text())
+    return [str(choice) for choice in questions["python_version"]["choices"]]
+
+
+def installed(version: str) -> bool:
+    try:
+        find_python(version)
+    except LookupError:
+        return False
+    return True
+
+
+def newest_installed(versions: list[str]) -> str:
+    """The newest of `versions` that has an interpreter here; raises if none has."""
+    for version in sorted(versions, key=lambda v: tuple(map(int, v.split("."))), reverse=True):
+        if installed(version):
+            return version
+    raise LookupError(f"none of Python {', '.join(versions)} is installed here")
 
 
 def uv_env(version: str) -> dict[str, str]:

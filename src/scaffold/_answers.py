@@ -6,6 +6,9 @@ them (types, choices, validators) in its prompt phase, before it writes anything
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -74,20 +77,58 @@ def check_answer_keys(
         )
 
 
-def running_python_default(questions: Mapping[str, Any] | None) -> dict[str, str]:
-    """Default `python_version` to the Python running scaffold, when the template offers it.
+def newest_python_default(questions: Mapping[str, Any] | None) -> dict[str, str]:
+    """Default `python_version` to the newest offered Python that this machine has.
 
-    The generated project then runs on an interpreter the user is known to have. Given
-    to copier as a user default: an answer (`--data`, a preset, the prompt) still wins.
+    The generated project then runs on an interpreter the user is known to have. When the
+    machine has none of them, the template's own default stands (uv installs it on the
+    first `make dev` where it can download interpreters). Given to copier as a user
+    default: an answer (`--data`, a preset, the prompt) still wins.
     """
     details = (questions or {}).get("python_version")
     choices = details.get("choices") if isinstance(details, dict) else None
     if isinstance(choices, dict):
         choices = list(choices.values())
-    running = f"{sys.version_info.major}.{sys.version_info.minor}"
-    if isinstance(choices, list) and running in [str(choice) for choice in choices]:
-        return {"python_version": running}
+    if not isinstance(choices, list):
+        return {}
+    for version in sorted({str(c) for c in choices}, key=_version_key, reverse=True):
+        if _version_key(version) and installed_python(version):
+            return {"python_version": version}
     return {}
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """(3, 13) for "3.13"; () for what is not a MAJOR.MINOR version."""
+    major, dot, minor = version.partition(".")
+    return (int(major), int(minor)) if dot and major.isdigit() and minor.isdigit() else ()
+
+
+def installed_python(version: str) -> bool:
+    """Whether CPython `version` ("3.13") runs here: this one, one on PATH, or pyenv's or
+    uv's own installs (found by name, without starting them, except one found on PATH)."""
+    if version == f"{sys.version_info.major}.{sys.version_info.minor}":
+        return True
+    home = Path.home()
+    pyenv_root = Path(os.environ.get("PYENV_ROOT") or home / ".pyenv")
+    uv_pythons = Path(os.environ.get("UV_PYTHON_INSTALL_DIR") or home / ".local/share/uv/python")
+    if any(pyenv_root.glob(f"versions/{version}.*/bin/python{version}")) or any(
+        uv_pythons.glob(f"cpython-{version}.*/bin/python{version}")
+    ):
+        return True
+    on_path = shutil.which(f"python{version}")
+    if on_path is None or Path(on_path).parent == pyenv_root / "shims":
+        return False  # a pyenv shim exists for any installed version, active or not
+    try:
+        found = subprocess.run(
+            [on_path, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return found.returncode == 0 and found.stdout.strip() == version
 
 
 def load_preset(path: Path) -> dict[str, Any]:

@@ -21,8 +21,8 @@ from scaffold import _render_cache as render_cache
 from scaffold._answers import (
     check_answer_keys,
     load_preset,
+    newest_python_default,
     read_questions,
-    running_python_default,
 )
 from scaffold._env_file import write_env_file
 from scaffold._git import init_and_commit, require_git
@@ -92,7 +92,7 @@ def new_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
 
     with _undo_on_failure(destination, created_root):
         rendered = _render(
-            source, destination, answers, running_python_default(questions), defaults=defaults
+            source, destination, answers, newest_python_default(questions), defaults=defaults
         )
         _remember_render(source, destination, rendered.commit)
         env_file = write_env_file(destination)

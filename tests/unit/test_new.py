@@ -17,6 +17,7 @@ import yaml
 import scaffold
 import scaffold._render
 from scaffold import GitError, NewProjectResult, ScaffoldError, UsageError, new_project
+from scaffold._answers import installed_python
 
 from ._fake_template import make_template
 
@@ -72,9 +73,10 @@ def test_new_project_without_git(fake_template: Path, tmp_path: Path) -> None:
 
     assert result.git_branch is None
     assert not (tmp_path / "app" / ".git").exists()
-    # The fake template offers 3.11 and 3.12 (default 3.12): the running Python wins.
+    # The fake template offers 3.11 and 3.12 (default 3.12): the newest one installed wins
+    # (tests/unit/test_template.py tests how they are found).
     running = f"{sys.version_info.major}.{sys.version_info.minor}"
-    expected = running if running in ("3.11", "3.12") else "3.12"
+    expected = "3.11" if running == "3.11" and not installed_python("3.12") else "3.12"
     assert answers_of(tmp_path / "app")["python_version"] == expected
     assert (tmp_path / "app" / "README.md").read_text() == "# Demo App\n\nPackage demo_app.\n"
 

@@ -12,7 +12,7 @@ import yaml
 
 import scaffold
 from scaffold import _template, new_project
-from scaffold._answers import read_questions, running_python_default
+from scaffold._answers import newest_python_default, read_questions
 from scaffold._env_file import fill_secrets
 from scaffold._template import (
     TemplateSource,
@@ -227,20 +227,65 @@ def test_real_copier_yml_questions() -> None:
 RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
+@pytest.fixture
+def no_other_pythons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Empty pyenv and uv install dirs, and a PATH of one empty folder; returns that folder."""
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+    monkeypatch.setenv("UV_PYTHON_INSTALL_DIR", str(tmp_path / "uv-pythons"))
+    path = tmp_path / "bin"
+    path.mkdir()
+    monkeypatch.setenv("PATH", str(path))
+    return path
+
+
+def _executable(path: Path, script: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\n{script}\n")
+    path.chmod(0o755)
+    return path
+
+
 @pytest.mark.parametrize(
     ("choices", "expected"),
     [
         ([RUNNING, "9.99"], {"python_version": RUNNING}),
         ({"Current": RUNNING}, {"python_version": RUNNING}),
         (["9.98", "9.99"], {}),
+        (["not-a-version"], {}),
         (None, {}),
     ],
 )
-def test_running_python_is_the_default_when_offered(
-    choices: object, expected: dict[str, str]
+@pytest.mark.usefixtures("no_other_pythons")
+def test_the_running_python_is_found(choices: object, expected: dict[str, str]) -> None:
+    assert newest_python_default({"python_version": {"choices": choices}}) == expected
+    assert newest_python_default(None) == {}
+
+
+def test_the_newest_offered_python_the_machine_has_is_the_default(
+    tmp_path: Path, no_other_pythons: Path
 ) -> None:
-    assert running_python_default({"python_version": {"choices": choices}}) == expected
-    assert running_python_default(None) == {}
+    offered = {"python_version": {"choices": [RUNNING, "9.97", "9.98", "9.99"]}}
+    _executable(tmp_path / "pyenv/versions/9.97.2/bin/python9.97", "exit 0")
+    assert newest_python_default(offered) == {"python_version": "9.97"}
+    _executable(tmp_path / "uv-pythons/cpython-9.98.0-linux/bin/python9.98", "exit 0")
+    assert newest_python_default(offered) == {"python_version": "9.98"}
+    # One on PATH counts when it runs and is that version.
+    _executable(no_other_pythons / "python9.99", "echo 9.98")
+    assert newest_python_default(offered) == {"python_version": "9.98"}
+    _executable(no_other_pythons / "python9.99", "echo 9.99")
+    assert newest_python_default(offered) == {"python_version": "9.99"}
+
+
+def test_a_pyenv_shim_alone_is_not_an_installed_python(
+    tmp_path: Path, no_other_pythons: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyenv puts a shim on PATH for every version it has; the version's folder decides."""
+    ran = tmp_path / "shim-ran"
+    shims = tmp_path / "pyenv" / "shims"
+    _executable(shims / "python9.99", f"touch {ran}; echo 9.99")
+    monkeypatch.setenv("PATH", f"{shims}:{no_other_pythons}")
+    assert newest_python_default({"python_version": {"choices": ["9.99"]}}) == {}
+    assert not ran.exists()
 
 
 @pytest.mark.parametrize(
