@@ -42,6 +42,8 @@ def update_summary(result: UpdateResult) -> str:
     if result.unresolved:
         lines.append("Conflicts git could not mark in the files:")
         lines += [f"    {text}" for text in result.unresolved]
+    if result.changelog:
+        lines += ["", result.changelog, ""]
     if result.pretend:
         lines.append("Nothing was changed (--pretend).")
     else:

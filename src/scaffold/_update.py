@@ -24,6 +24,7 @@ from scaffold import _render_cache as render_cache
 from scaffold import _template
 from scaffold._answers import check_answer_keys, read_questions
 from scaffold._apply import apply_changes
+from scaffold._check import CHANGELOG, changelog_between
 from scaffold._conflicts import files_with_conflict_markers
 from scaffold._merge import MergeReport, Trees, merge_update
 from scaffold._project import (
@@ -43,6 +44,7 @@ from scaffold._source import (
     describe,
     keep_recorded_source,
     project_source,
+    read_file_at,
     require_recorded_version,
     same_template,
     target_ref,
@@ -78,6 +80,8 @@ class UpdateResult:
     """(question, old answer, new answer)."""
     patch: str = ""
     """With `pretend`: the patch the update would apply."""
+    changelog: str = ""
+    """The template's CHANGELOG.md entries after `from_version`, up to `to_version`."""
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -130,6 +134,14 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
         answers = {key: value for key, value in answers.items() if key in questions}
     if data:
         check_answer_keys(data, questions, "--data")
+    for key in _retired_choices(answers, questions, data or {}):
+        if defaults:
+            raise UsageError(
+                f"the recorded answer {key}={answers[key]!r} is not offered by the template "
+                f"at {target} (choices: {', '.join(_choices(questions, key))}): "
+                f"pass --data {key}=<one of them>"
+            )
+        del answers[key]  # asked afresh, prefilled with the template's default
     if is_downgrade(recorded, describe(source, target)):
         raise UsageError(
             f"{target} is older than the project's template version {recorded}: "
@@ -164,12 +176,17 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
             contents = scratch.blobs(c.new.blob for c in changes if c.new is not None)
             apply_changes(project.path, changes, contents)
     conflicts = report.conflicts if pretend else files_with_conflict_markers(project)
+    to_version = theirs.commit or target
+    changelog = changelog_between(
+        read_file_at(source, target, CHANGELOG) or "", recorded, to_version
+    )
     return UpdateResult(
         path=project.path,
         template=source.recorded,
         from_version=recorded,
-        to_version=theirs.commit or target,
+        to_version=to_version,
         pretend=pretend,
+        changelog=changelog,
         added=tuple(c.path for c in changes if c.old is None),
         modified=tuple(c.path for c in changes if c.old is not None and c.new is not None),
         deleted=tuple(c.path for c in changes if c.new is None),
@@ -187,6 +204,27 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
         patch=patch,
         warnings=(*warnings, *(_update_notice(notice) for notice in theirs.notices)),
     )
+
+
+def _choices(questions: Mapping[str, Any] | None, key: str) -> list[str]:
+    """The values a multiple-choice question offers ([] for any other question)."""
+    details = (questions or {}).get(key)
+    choices = details.get("choices") if isinstance(details, dict) else None
+    if isinstance(choices, dict):
+        choices = list(choices.values())
+    return [str(choice) for choice in choices] if isinstance(choices, list) else []
+
+
+def _retired_choices(
+    answers: Mapping[str, Any], questions: Mapping[str, Any] | None, data: Mapping[str, Any]
+) -> list[str]:
+    """Recorded answers to multiple-choice questions that the new version no longer offers
+    (say a Python version it dropped) and that `--data` does not replace."""
+    return [
+        key
+        for key, value in answers.items()
+        if key not in data and (offered := _choices(questions, key)) and str(value) not in offered
+    ]
 
 
 def _update_notice(notice: str) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.e2e.conftest import RUNNABLE_DEFAULT_ANSWERS, GeneratedProject, combination_id, run
+from tools.pythons import find_python
 
 pytestmark = pytest.mark.e2e
 
@@ -249,3 +250,72 @@ def test_a_backup_restores_every_table(
 
     for result in [made, *refusals.values(), restored]:
         assert password not in result.stdout + result.stderr
+
+
+# Where projects generated before PostgreSQL 18 got their embedded server (PostgreSQL 16).
+POSTGRES_16_PACKAGE = "pgserver==0.1.4"
+HOLD_POSTGRES_16 = """
+import logging, sys, warnings
+warnings.simplefilter("ignore")
+logging.disable(logging.CRITICAL)
+from pgserver import get_server
+server = get_server(sys.argv[1], cleanup_mode="stop")
+print(server.get_uri(), flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.fixture
+def postgres_16(project: GeneratedProject, tmp_path: Path) -> Iterator[Server]:
+    """A PostgreSQL 16 server as older projects ran it (`pgserver`, on Python 3.12), up
+    until the fixture ends (its holder process stops it when its stdin closes)."""
+    venv = tmp_path / "pg16-venv"
+    env = {**project.env, "UV_PYTHON": find_python("3.12")}
+    run(["uv", "venv", "--quiet", str(venv)], cwd=tmp_path, env=env)
+    install = ["uv", "pip", "install", "--quiet", "--python", str(venv), POSTGRES_16_PACKAGE]
+    run(install, cwd=tmp_path, env=env)
+    data = tmp_path / "pg16-data"
+    with subprocess.Popen(
+        [str(venv / "bin" / "python"), "-c", HOLD_POSTGRES_16, str(data)],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        assert holder.stdout is not None
+        url = holder.stdout.readline().strip()
+        assert url, "PostgreSQL 16 did not start"
+        bin_dir = next(venv.glob("lib/python3*/site-packages/pgserver/pginstall/bin"))
+        yield Server(url, bin_dir / "psql")
+        assert holder.stdin is not None
+        holder.stdin.close()
+
+
+@pytest.mark.parametrize("project", [RUNNABLE_DEFAULT_ANSWERS], indirect=True, ids=combination_id)
+def test_a_postgres_16_backup_restores_into_18(
+    project: GeneratedProject, postgres_16: Server, server: Server, database: str, tmp_path: Path
+) -> None:
+    """The documented move of an older project's data (docs/deploy.md, "A new PostgreSQL
+    major version"): a backup taken on PostgreSQL 16 with its own pg_dump, restored by
+    the project's scripts/restore.sh into PostgreSQL 18, every row identical."""
+    version = postgres_16.psql("SHOW server_version_num")
+    assert int(version) // 10000 == 16
+    old_env = {**project.env, "DATABASE_URL": postgres_16.url}
+    run(["uv", "run", "my_app", "migrate"], cwd=project.path, env=old_env)
+    seeded = seed(postgres_16, "postgres")
+    before = fingerprint(postgres_16, "postgres")
+    assert all(before[table][0] > 0 for table in seeded), (seeded, before)
+    backup = tmp_path / "postgres-16.dump"
+    pg_dump = postgres_16.psql_path.parent / "pg_dump"  # as the old project's backup.sh did
+    run(
+        [str(pg_dump), "--format=custom", f"--file={backup}", f"--dbname={postgres_16.url}"],
+        cwd=tmp_path,
+        env=project.env,
+    )
+
+    assert int(server.psql("SHOW server_version_num")) // 10000 == 18
+    new_env = {**project.env, "DATABASE_URL": database_url(server.url, database, "", "postgresql")}
+    restored = script(project, new_env, "restore.sh", "--yes", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    assert fingerprint(server, database) == before
+    run(["uv", "run", "my_app", "migrate"], cwd=project.path, env=new_env)  # already at head

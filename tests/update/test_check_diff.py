@@ -167,3 +167,17 @@ def test_diff_shows_edits_deletions_and_lists_own_files(make_project: MakeProjec
 def test_diff_without_exit_code_exits_0(make_project: MakeProject) -> None:
     project = make_project(lambda p: edit(p / "config.toml", "timeout = 30", "timeout = 10"))
     assert runner.invoke(app, ["diff", str(project)]).exit_code == 0
+
+
+def test_update_prints_the_changelog_of_what_it_brings(make_project: MakeProject) -> None:
+    project = make_project()
+
+    result = runner.invoke(app, ["update", str(project), "--defaults"])
+
+    assert result.exit_code == 0, result.stdout
+    out = result.stdout
+    assert "Updated" in out
+    assert "## [2.0.0] - 2026-02-01" in out
+    assert "- Deploying section in the README." in out
+    assert "First release" not in out
+    assert "Unreleased" not in out
