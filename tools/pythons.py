@@ -4,6 +4,7 @@ uv must not download interpreters here (no network beyond package registries),
 so each `uv` call in the tests and tools is pointed at an installed one.
 """
 
+import functools
 import glob
 import os
 import shutil
@@ -38,6 +39,7 @@ def _resolved(executable: str, version: str) -> str | None:
     return real_path
 
 
+@functools.cache
 def find_python(version: str) -> str:
     """Path of an installed CPython `version` (e.g. "3.12"); raises if there is none."""
     candidates: list[str] = []

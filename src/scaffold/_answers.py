@@ -85,16 +85,20 @@ def newest_python_default(questions: Mapping[str, Any] | None) -> dict[str, str]
     first `make dev` where it can download interpreters). Given to copier as a user
     default: an answer (`--data`, a preset, the prompt) still wins.
     """
-    details = (questions or {}).get("python_version")
-    choices = details.get("choices") if isinstance(details, dict) else None
-    if isinstance(choices, dict):
-        choices = list(choices.values())
-    if not isinstance(choices, list):
-        return {}
-    for version in sorted({str(c) for c in choices}, key=_version_key, reverse=True):
+    offered = question_choices(questions, "python_version")
+    for version in sorted(set(offered), key=_version_key, reverse=True):
         if _version_key(version) and installed_python(version):
             return {"python_version": version}
     return {}
+
+
+def question_choices(questions: Mapping[str, Any] | None, name: str) -> list[str]:
+    """The answers a multiple-choice question offers ([] for any other question)."""
+    details = (questions or {}).get(name)
+    choices = details.get("choices") if isinstance(details, dict) else None
+    if isinstance(choices, dict):
+        choices = list(choices.values())
+    return [str(choice) for choice in choices] if isinstance(choices, list) else []
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -104,8 +108,8 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def installed_python(version: str) -> bool:
-    """Whether CPython `version` ("3.13") runs here: this one, one on PATH, or pyenv's or
-    uv's own installs (found by name, without starting them, except one found on PATH)."""
+    """Whether this machine has CPython `version` ("3.13"): the one running, one installed
+    by pyenv or uv (found by its folder), or one on PATH (started once, to ask its version)."""
     if version == f"{sys.version_info.major}.{sys.version_info.minor}":
         return True
     home = Path.home()

@@ -22,7 +22,7 @@ from typing import Any
 
 from scaffold import _render_cache as render_cache
 from scaffold import _template
-from scaffold._answers import check_answer_keys, read_questions
+from scaffold._answers import check_answer_keys, question_choices, read_questions
 from scaffold._apply import apply_changes
 from scaffold._check import CHANGELOG, changelog_between
 from scaffold._conflicts import files_with_conflict_markers
@@ -138,7 +138,7 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
         if defaults:
             raise UsageError(
                 f"the recorded answer {key}={answers[key]!r} is not offered by the template "
-                f"at {target} (choices: {', '.join(_choices(questions, key))}): "
+                f"at {target} (choices: {', '.join(question_choices(questions, key))}): "
                 f"pass --data {key}=<one of them>"
             )
         del answers[key]  # asked afresh, prefilled with the template's default
@@ -206,15 +206,6 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
     )
 
 
-def _choices(questions: Mapping[str, Any] | None, key: str) -> list[str]:
-    """The values a multiple-choice question offers ([] for any other question)."""
-    details = (questions or {}).get(key)
-    choices = details.get("choices") if isinstance(details, dict) else None
-    if isinstance(choices, dict):
-        choices = list(choices.values())
-    return [str(choice) for choice in choices] if isinstance(choices, list) else []
-
-
 def _retired_choices(
     answers: Mapping[str, Any], questions: Mapping[str, Any] | None, data: Mapping[str, Any]
 ) -> list[str]:
@@ -223,7 +214,9 @@ def _retired_choices(
     return [
         key
         for key, value in answers.items()
-        if key not in data and (offered := _choices(questions, key)) and str(value) not in offered
+        if key not in data
+        and (offered := question_choices(questions, key))
+        and str(value) not in offered
     ]
 
 

