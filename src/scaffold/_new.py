@@ -141,6 +141,14 @@ def _check_destination(destination: Path) -> Path | None:
         raise UsageError(f"cannot create {destination}: {parent} is not a directory")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UsageError(f"cannot create {destination}: {parent} is not writable")
+    # Permissions do not tell everything (/proc, /sys, a read-only mount answer them as
+    # writable): make the directory and take it away again, so such a place is bad
+    # input like the others, refused before anything is rendered.
+    try:
+        topmost_missing.mkdir()
+    except OSError as error:
+        raise UsageError(f"cannot create {destination}: {error.strerror}") from error
+    topmost_missing.rmdir()
     return topmost_missing
 
 

@@ -137,7 +137,10 @@ def test_git_holds_one_commit_with_no_secret(project: GeneratedProject) -> None:
     assert len(secret) >= 32
     assert secret != "change-me"
     found = subprocess.run(
-        ["git", "grep", "--fixed-strings", "--quiet", secret, "HEAD"], cwd=project.path, check=False
+        # -e: a secret may start with "-" (token_urlsafe draws it), which git reads as an option.
+        ["git", "grep", "--fixed-strings", "--quiet", "-e", secret, "HEAD"],
+        cwd=project.path,
+        check=False,
     )
     assert found.returncode == 1, "the .env secret is in a committed file"
 

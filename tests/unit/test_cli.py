@@ -83,6 +83,8 @@ def _bad_input_cases(template: Path, work: Path) -> dict[str, list[str]]:
         "non-empty PATH": [*new, "occupied", "--defaults"],
         "PATH is a file": [*new, "a-file", "--defaults"],
         "parent is a file": [*new, "a-file/p", "--defaults"],
+        # Looks writable (to root), yet nothing can be made there.
+        "PATH under /proc": [*new, "/proc/no-such-project", "--defaults"],
         "no TTY without --defaults": [*new, "p"],
         "preset is a list": [*new, "p", "--defaults", "--preset", "list-preset.yml"],
         "preset is broken YAML": [*new, "p", "--defaults", "--preset", "broken-preset.yml"],
@@ -104,6 +106,7 @@ BAD_INPUTS = [
     "non-empty PATH",
     "PATH is a file",
     "parent is a file",
+    "PATH under /proc",
     "no TTY without --defaults",
     "preset is a list",
     "preset is broken YAML",
