@@ -68,3 +68,20 @@ def test_no_secret_is_a_question() -> None:
     questions = yaml.safe_load((Path(__file__).parents[2] / "copier.yml").read_text())
     for name in questions:
         assert not {"secret", "password", "token", "key"} & set(name.split("_")), name
+
+
+# A prompt line longer than this is cut on an ordinary terminal (copier does not wrap it).
+PROMPT_WIDTH = 100
+
+
+def test_every_help_text_fits_on_one_prompt_line() -> None:
+    questions = yaml.safe_load((Path(__file__).resolve().parents[2] / "copier.yml").read_text())
+    helps = {
+        name: spec["help"]
+        for name, spec in questions.items()
+        if isinstance(spec, dict) and "help" in spec
+    }
+    assert helps
+    too_long = {name: len(text) for name, text in helps.items() if len(text) > PROMPT_WIDTH}
+    assert not too_long
+    assert not [name for name, text in helps.items() if "\n" in text]
