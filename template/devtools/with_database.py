@@ -4,7 +4,9 @@
 
 When DATABASE_URL is set (in the environment or in .env), CMD runs against it.
 Otherwise the embedded server from `devtools.embedded_postgres` is started,
-its URL is exported as DATABASE_URL for CMD, and it stops when CMD exits.
+its URL is exported as DATABASE_URL for CMD, and it stops when CMD exits; except
+with APP_ENV staging or production, which never run on it (CMD then sees no
+DATABASE_URL, and `check-config` says so).
 """
 
 import os
@@ -16,10 +18,9 @@ from dotenv import dotenv_values
 from devtools import embedded_postgres
 
 
-def configured_database_url() -> str | None:
-    """DATABASE_URL from the environment, else from .env (empty counts as unset)."""
-    url = os.environ.get("DATABASE_URL") or dotenv_values(".env").get("DATABASE_URL")
-    return url or None
+def configured(name: str) -> str | None:
+    """A variable from the environment, else from .env (empty counts as unset)."""
+    return os.environ.get(name) or dotenv_values(".env").get(name) or None
 
 
 def main(argv: list[str]) -> int:
@@ -28,7 +29,8 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     env = dict(os.environ)
-    if configured_database_url() is None:
+    deployed = configured("APP_ENV") in {"staging", "production"}
+    if configured("DATABASE_URL") is None and not deployed:
         env["DATABASE_URL"] = embedded_postgres.start()
         print("using the embedded PostgreSQL (set DATABASE_URL to use another)", file=sys.stderr)
     try:

