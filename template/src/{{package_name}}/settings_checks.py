@@ -4,6 +4,8 @@ Staging and production refuse to start on any of these problems (and
 `check-config` lists them all); development and tests only warn.
 """
 
+from __future__ import annotations
+
 import ipaddress
 import math
 import string
@@ -90,7 +92,7 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def _payment_problems(settings: "Settings") -> list[str]:
+def _payment_problems(settings: Settings) -> list[str]:
     """Stripe's signing secret: without the right one, no payment changes a plan."""
     problems: list[str] = []
     webhook_secret = settings.stripe_webhook_secret
@@ -110,7 +112,7 @@ def _payment_problems(settings: "Settings") -> list[str]:
     return problems
 
 
-def deployment_problems(settings: "Settings") -> list[str]:
+def deployment_problems(settings: Settings) -> list[str]:
     """Every reason these settings must not run in staging or production."""
     problems: list[str] = []
     secrets = [("SECRET_KEY", settings.secret_key)]

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from typing import Self
 
 from pydantic import AwareDatetime, Field, model_validator
 
@@ -14,7 +15,7 @@ class SlotCreate(RequestModel):
     ends_at: AwareDatetime
 
     @model_validator(mode="after")
-    def _a_sane_interval(self) -> "SlotCreate":
+    def _a_sane_interval(self) -> Self:
         if not timedelta(0) < self.ends_at - self.starts_at <= MAX_SLOT_LENGTH:
             raise ValueError("ends_at must be after starts_at, by one day at most")
         return self
@@ -51,7 +52,7 @@ class BookingOut(ResponseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, booking: Booking) -> "BookingOut":
+    def of(cls, booking: Booking) -> Self:
         return cls(
             id=booking.id,
             slot_id=booking.slot_id,

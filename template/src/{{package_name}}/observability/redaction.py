@@ -2,6 +2,8 @@
 (log lines, Sentry events): by key name, by shape, and by known value.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -81,7 +83,7 @@ class Redactor:
         return value
 
 
-def redactor_for(settings: "Settings") -> Redactor:
+def redactor_for(settings: Settings) -> Redactor:
     """A redactor that knows every secret value these settings hold."""
     secrets = [settings.secret_key.get_secret_value()]
     secrets += [key.get_secret_value() for key in settings.secret_key_fallbacks]
