@@ -1,0 +1,93 @@
+"""The generated README's "first hour", run as written in a new project, as its owner
+would: `make dev` in one terminal and the second block in another, with no database
+configured (the embedded PostgreSQL)."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import (
+    RUNNABLE_DEFAULT_ANSWERS,
+    GeneratedProject,
+    combination_id,
+    project_env,
+)
+
+pytestmark = pytest.mark.e2e
+
+BLOCK = re.compile(r"<!-- first-hour:(\w+) -->\n```sh\n(.*?)\n```", re.DOTALL)
+PORT = 8000  # the README's
+PATIENCE_SECONDS = 300
+
+
+def first_hour_blocks(readme: str) -> dict[str, str]:
+    return dict(BLOCK.findall(readme))
+
+
+def _serving() -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/livez", timeout=5) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
+def _port_taken() -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", PORT)) == 0
+
+
+@pytest.mark.parametrize("project", [RUNNABLE_DEFAULT_ANSWERS], indirect=True, ids=combination_id)
+def test_the_first_hour_runs_as_written(project: GeneratedProject, tmp_path: Path) -> None:
+    blocks = first_hour_blocks((project.path / "README.md").read_text())
+    assert set(blocks) == {"serve", "try"}, "the README lost a first-hour block"
+    assert not _port_taken(), f"port {PORT} is taken: the README's make dev needs it"
+    owner = project_env(project.answers["python_version"], {}, Path(project.env["TMPDIR"]))
+    log = tmp_path / "make-dev.log"
+    with log.open("w") as output:
+        dev = subprocess.Popen(
+            ["bash", "-c", blocks["serve"]],
+            cwd=project.path,
+            env=owner,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: make, uv, uvicorn and its reloader
+        )
+    try:
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while not _serving():
+            assert dev.poll() is None, f"make dev exited ({dev.returncode}):\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"make dev did not serve:\n{log.read_text()}"
+            time.sleep(0.5)
+        tried = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", blocks["try"]],
+            cwd=project.path,
+            env=owner,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+            check=False,
+        )
+    finally:
+        os.killpg(dev.pid, signal.SIGINT)  # Ctrl-C, as the README says
+        try:
+            dev.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(dev.pid, signal.SIGKILL)
+            dev.wait()
+    said = tried.stdout + tried.stderr
+    assert tried.returncode == 0, said[-8000:] + "\n--- make dev ---\n" + log.read_text()[-4000:]
+    assert "administrator: admin@example.org  password: " in said  # make seed
+    assert "you@example.org is an administrator" in said  # make create-admin
+    assert '"slot_id":' in tried.stdout  # the booking made with the API
+    assert "report: 402" in tried.stdout  # the paywall, on the free plan
+    assert " passed" in said
+    assert "failed" not in said  # make test
+    assert not _port_taken(), "make dev still serves after Ctrl-C"
