@@ -1,6 +1,9 @@
-"""Fixtures shared by the template and end-to-end tests."""
+"""Fixtures shared by the template and end-to-end tests, and how the suite's workers
+share the tests out."""
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,3 +23,27 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return snapshot_template(
         REPO_ROOT, tmp_path_factory.mktemp("template") / "repo", scaffold.__version__
     )
+
+
+# A generated project's tests carry its answers in their ids (`combination_id`).
+_PROJECT = re.compile(r"python_version=([0-9.]+)-.*?payments=(\w+)")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Workers (pytest-xdist) take the tests of one generated project, and of every
+    project with the same Python and payments answers, together: each worker generates
+    and installs only its own projects, combinations that share a suite run (see
+    `suite_inputs`) meet on one worker, and its mypy cache knows their code. Every other
+    test goes wherever a worker is free.
+
+    (xdist's own `--dist loadgroup` marks tests by rewriting a node id that pytest 9
+    no longer reads; its scheduling hook is the supported way.)
+    """
+    from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    class ByGeneratedProject(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            project = _PROJECT.search(nodeid)
+            return f"{project[1]}-{project[2]}" if project else nodeid
+
+    return ByGeneratedProject(config, log)

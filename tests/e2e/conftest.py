@@ -237,22 +237,3 @@ def runnable_project(
 ) -> GeneratedProject:
     """The same, for the combinations whose Python this machine has."""
     return generated_projects(request.param)
-
-
-def _xdist_group(answers: Mapping[str, str]) -> str:
-    """The worker a combination's tests run on: one per Python and payments answer, so
-    combinations that can share a suite run (see `suite_inputs`) meet on one worker and
-    each worker's mypy cache sees the code it already checked."""
-    return f"python={answers['python_version']}-payments={answers['payments']}"
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With several workers (pytest-xdist, `--dist loadgroup`), every test of one
-    generated project runs on the worker that generated it."""
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        params = callspec.params if callspec is not None else {}
-        answers = params.get("project") or params.get("runnable_project")
-        if isinstance(answers, Mapping):
-            item.add_marker(pytest.mark.xdist_group(_xdist_group(answers)))
