@@ -3,26 +3,23 @@ the body limit and the 500 of the last line of defence alike.
 
 The API answers JSON, so its policy forbids everything a browser could do with
 a response (run it, frame it, sniff it into HTML). The docs pages (Swagger UI,
-ReDoc) are HTML that loads FastAPI's scripts from a CDN and starts them inline,
-so they get a policy that allows exactly that; they are off in production
-unless OPENAPI_ENABLED is set.
+ReDoc, `api_docs`) are HTML that loads its scripts from this origin and starts
+them inline, so they get a policy that allows exactly that; they are off in
+production unless OPENAPI_ENABLED is set.
 """
 
 from collections.abc import Iterable
 
-from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
-_CDN = "https://cdn.jsdelivr.net"
 DOCS_POLICY = "; ".join(
     [
         "default-src 'none'",
-        f"script-src 'self' 'unsafe-inline' {_CDN}",
-        f"style-src 'self' 'unsafe-inline' {_CDN} https://fonts.googleapis.com",
-        "font-src https://fonts.gstatic.com",
-        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
         "connect-src 'self'",
         "worker-src blob:",  # ReDoc searches in a worker
         "base-uri 'none'",
@@ -44,14 +41,6 @@ def _headers(policy: str, hsts: bool) -> list[tuple[str, str]]:
     if hsts:
         headers.append(("Strict-Transport-Security", HSTS))
     return headers
-
-
-def docs_pages(app: FastAPI) -> list[str]:
-    """The paths of the HTML docs pages `app` serves (none without an OpenAPI schema)."""
-    if app.openapi_url is None:
-        return []
-    pages = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
-    return [page for page in pages if page]
 
 
 class SecurityHeadersMiddleware:
