@@ -381,8 +381,10 @@ def test_compose_deploy_migrates_then_rolls_out(
         run(["make", f"deploy-{step}", "ENV=production", f"IMAGE={IMAGE}"], project, env=env)
     compose = "docker compose --file deploy/compose/production.yml"
     assert calls(tmp_path) == [
+        "docker compose version",  # each make target first checks the Compose plugin is there
         f"{compose} pull migrate",
         f"{compose} run --rm migrate",
+        "docker compose version",
         f"{compose} up --detach --wait --wait-timeout 300 --remove-orphans app",
     ]
 
