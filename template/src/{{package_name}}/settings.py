@@ -297,5 +297,5 @@ def load_settings() -> Settings:
 
 @lru_cache
 def get_settings() -> Settings:
-    """The process-wide settings, read and checked once."""
-    return load_settings()
+    """The process-wide settings, read once (`create_app` and the commands check them)."""
+    return read_settings()

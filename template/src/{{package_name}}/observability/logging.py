@@ -84,6 +84,11 @@ def configure_logging(settings: Settings, redactor: Redactor) -> None:
     # Replace our previous handler only: others (a test's log capture) stay.
     root.handlers = [h for h in root.handlers if h.get_name() != HANDLER_NAME] + [handler]
     root.setLevel(settings.log_level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "sqlalchemy", "alembic"):
+    for name in ("uvicorn", "uvicorn.error", "sqlalchemy", "alembic"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
+    # The app writes one access line per request itself (observability/metrics.py, with
+    # the request id and the client's real address); uvicorn's would be a second one.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers = []
+    access.propagate = False
