@@ -68,8 +68,7 @@ def check_project(path: str | os.PathLike[str] = ".") -> CheckResult:
         conflicts = ()
     changelog = ""
     if not up_to_date:
-        text = read_file_at(source, source.newest, CHANGELOG)
-        changelog = changelog_between(text or "", current, newest)
+        changelog = changelog_for(source, current, source.newest, newest)
     return CheckResult(
         path=project.path,
         template=source.recorded,
@@ -79,6 +78,16 @@ def check_project(path: str | os.PathLike[str] = ".") -> CheckResult:
         changelog=changelog,
         conflicts=conflicts,
     )
+
+
+def changelog_for(source: ProjectSource, current: str, target: str, described: str) -> str:
+    """The template's changelog entries a project at `current` gets by going to `target`
+    (`described`: its `git describe` name)."""
+    text = read_file_at(source, target, CHANGELOG) or ""
+    known = ""
+    if source.repo is not None and resolve_commit(source.repo, current) is not None:
+        known = read_file_at(source, current, CHANGELOG) or ""
+    return changelog_between(text, current, described, known)
 
 
 def _up_to_date(source: ProjectSource, current: str, newest: str) -> bool:
@@ -100,23 +109,55 @@ def _up_to_date(source: ProjectSource, current: str, newest: str) -> bool:
     return new <= old
 
 
-def changelog_between(text: str, current: str, newest: str) -> str:
+def changelog_between(text: str, current: str, newest: str, known: str = "") -> str:
     """The sections of a Keep-a-Changelog style file newer than `current`, up to `newest`.
 
     Sections are `## [1.2.0] ...` (or `## v1.2.0`, `## 1.2.0`) headings; `## [Unreleased]`
-    is included when `newest` is not a release.
+    is included when `newest` is not a release. `known` is the file as it was at
+    `current`: its entries are the project's already and are left out, so a project made
+    between releases sees only what it would get (a section left empty goes too).
     """
     old, new = parse_described(current), parse_described(newest)
+    had = set(_entries(known.splitlines()))
     sections: list[str] = []
-    keep = False
+    for heading, body in _sections(text):
+        if not _wanted(heading, old, new):
+            continue
+        entries = [entry for entry in _entries(body) if entry not in had]
+        if entries:
+            sections += [heading, "", *entries, ""]
+    return "\n".join(sections).strip()
+
+
+def _sections(text: str) -> list[tuple[str, list[str]]]:
+    """`## ` headings with the lines under each (a `# ` heading ends a section)."""
+    sections: list[tuple[str, list[str]]] = []
+    body: list[str] | None = None
     for line in text.splitlines():
         if line.startswith("## "):
-            keep = _wanted(line, old, new)
+            body = []
+            sections.append((line, body))
         elif line.startswith("# "):
-            keep = False
-        if keep:
-            sections.append(line)
-    return "\n".join(sections).strip()
+            body = None
+        elif body is not None:
+            body.append(line)
+    return sections
+
+
+def _entries(lines: list[str]) -> list[str]:
+    """A section's entries: each top-level `- ` item with its indented lines, or paragraph."""
+    entries: list[list[str]] = []
+    for line in lines:
+        if not line.strip():
+            if entries and entries[-1]:
+                entries.append([])
+        elif line.startswith((" ", "\t")) and entries and entries[-1]:
+            entries[-1].append(line.rstrip())
+        elif line.startswith("- ") or not entries or not entries[-1]:
+            entries.append([line.rstrip()])
+        else:  # a paragraph's next line
+            entries[-1].append(line.rstrip())
+    return ["\n".join(entry) for entry in entries if entry and not entry[0].startswith("## ")]
 
 
 def _wanted(heading: str, old: tuple[Version, int] | None, new: tuple[Version, int] | None) -> bool:

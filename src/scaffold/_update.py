@@ -24,7 +24,7 @@ from scaffold import _render_cache as render_cache
 from scaffold import _template
 from scaffold._answers import check_answer_keys, question_choices, read_questions
 from scaffold._apply import apply_changes
-from scaffold._check import CHANGELOG, changelog_between
+from scaffold._check import changelog_for
 from scaffold._conflicts import files_with_conflict_markers
 from scaffold._merge import MergeReport, Trees, merge_update
 from scaffold._project import (
@@ -44,7 +44,6 @@ from scaffold._source import (
     describe,
     keep_recorded_source,
     project_source,
-    read_file_at,
     require_recorded_version,
     same_template,
     target_ref,
@@ -177,9 +176,7 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
             apply_changes(project.path, changes, contents)
     conflicts = report.conflicts if pretend else files_with_conflict_markers(project)
     to_version = theirs.commit or target
-    changelog = changelog_between(
-        read_file_at(source, target, CHANGELOG) or "", recorded, to_version
-    )
+    changelog = changelog_for(source, recorded, target, to_version)
     return UpdateResult(
         path=project.path,
         template=source.recorded,

@@ -51,7 +51,14 @@ def test_directory_that_still_has_files_is_not_renamed() -> None:
 
 @pytest.mark.parametrize(
     ("described", "expected"),
-    [("v1.2.0", ("1.2.0", 0)), ("v1.2.0-3-gabc1234", ("1.2.0", 3)), ("abc1234", None)],
+    [
+        ("v1.2.0", ("1.2.0", 0)),
+        ("1.2", ("1.2", 0)),
+        ("v1.2.0-3-gabc1234", ("1.2.0", 3)),
+        ("abc1234", None),
+        ("8316427", None),  # a commit hash of digits only, not version 8316427
+        ("0123456789abcdef0123456789abcdef01234567", None),
+    ],
 )
 def test_parse_described(described: str, expected: tuple[str, int] | None) -> None:
     parsed = parse_described(described)
@@ -63,6 +70,7 @@ def test_downgrades() -> None:
     assert is_downgrade("v2.0.0-1-gabc1234", "v2.0.0")
     assert not is_downgrade("v2.0.0", "v2.0.0-1-gabc1234")
     assert not is_downgrade("abc1234", "v1.0.0")  # no version to compare
+    assert not is_downgrade("9999999", "1234567")  # two commits, not two versions
 
 
 def test_parse_merge_tree_with_conflicts() -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from scaffold import check_project, diff_project
+from scaffold import check_project, diff_project, new_project
 from scaffold._check import changelog_between
 from scaffold.cli import app
 
-from ._templates import CHANGELOG, git
+from ._templates import CHANGELOG, V1, V2, commit_version, git, write_version
 from .conftest import commit_all, git_fingerprint
 from .test_scenarios import edit
 
@@ -128,6 +128,67 @@ def test_changelog_between(current: str, newest: str, expected: list[str]) -> No
     text = changelog_between(CHANGELOG, current, newest)
     headings = [line.split(" - ")[0] for line in text.splitlines() if line.startswith("## ")]
     assert headings == expected
+
+
+UNTAGGED_BEFORE = """\
+# Changelog
+
+## [Unreleased]
+
+- Greeting page.
+- Timeouts: 30 s,
+  configurable.
+"""
+UNTAGGED_AFTER = """\
+# Changelog
+
+## [Unreleased]
+
+- Deploying section in the README.
+- Greeting page.
+- Timeouts: 60 s,
+  configurable.
+"""
+
+
+def test_check_between_untagged_commits_shows_only_what_the_project_would_get(
+    tmp_path: Path,
+) -> None:
+    """A template that never tagged a release (scaffold's own, from a checkout): the
+    whole changelog is Unreleased; the project sees the entries added or changed since
+    its version, not the ones it has."""
+    template = tmp_path / "untagged"
+    template.mkdir()
+    git("init", "--quiet", "--initial-branch", "main", cwd=template)
+    write_version(template, V1)
+    (template / "CHANGELOG.md").write_text(UNTAGGED_BEFORE)
+    commit_version(template, None, "first")
+    project = tmp_path / "project"
+    new_project(project, defaults=True, template=str(template))
+    write_version(template, V2)
+    (template / "CHANGELOG.md").write_text(UNTAGGED_AFTER)
+    commit_version(template, None, "second")
+
+    result = runner.invoke(app, ["check", str(project)])
+    assert result.exit_code == 1
+    assert "## [Unreleased]" in result.stdout
+    assert "- Deploying section in the README." in result.stdout
+    assert "- Timeouts: 60 s,\n  configurable." in result.stdout  # changed: shown as it is now
+    assert "Greeting page" not in result.stdout  # the project has it
+
+    updated = runner.invoke(app, ["update", str(project), "--defaults"])
+    assert updated.exit_code == 0, updated.stdout
+    assert "- Deploying section in the README." in updated.stdout
+    assert "Greeting page" not in updated.stdout
+
+
+def test_changelog_between_leaves_out_what_the_project_has() -> None:
+    known = (
+        "## [Unreleased]\n\n- Deploying section in the README.\n\n## [1.0.0]\n\n- First release.\n"
+    )
+    text = changelog_between(CHANGELOG, "v1.0.0-1-gabcdef0", "v2.0.0", known)
+    assert text == "## [2.0.0] - 2026-02-01\n\n- `make dev` reloads."
+    assert changelog_between(CHANGELOG, "v2.0.0", "v2.0.0-1-gabcdef0", CHANGELOG) == ""
 
 
 def test_diff_of_an_untouched_project(make_project: MakeProject) -> None:
