@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import (
+    BIN_DIR,
     RUNNABLE_DEFAULT_ANSWERS,
     GeneratedProject,
     combination_id,
@@ -27,8 +28,33 @@ PORT = 8000  # the README's
 PATIENCE_SECONDS = 300
 
 
+# The app's development log lines: an ISO timestamp, then the level in brackets.
+APP_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z \[")
+# Lines of other formats that once interleaved: uvicorn's default and alembic.ini's.
+FOREIGN_LOG_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)(:| +\[)")
+
+
 def first_hour_blocks(readme: str) -> dict[str, str]:
     return dict(BLOCK.findall(readme))
+
+
+def owner_environment(project: GeneratedProject) -> dict[str, str]:
+    """The owner's shell: none of this suite's venv on PATH, no `UV` (`uv run` sets it)
+    and no `UV_PYTHON`; the Makefile finds uv and the Python itself (on a pyenv machine,
+    both live in pyenv Pythons that .python-version does not name)."""
+    env = project_env(project.answers["python_version"], {}, Path(project.env["TMPDIR"]))
+    for name in ("UV", "UV_PYTHON"):
+        env.pop(name, None)
+    env["PATH"] = os.pathsep.join(
+        entry for entry in env["PATH"].split(os.pathsep) if Path(entry) != BIN_DIR
+    )
+    return env
+
+
+def _server_header() -> str | None:
+    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/livez", timeout=5) as answer:
+        server: str | None = answer.headers.get("server")
+        return server
 
 
 def _serving() -> bool:
@@ -49,7 +75,7 @@ def test_the_first_hour_runs_as_written(project: GeneratedProject, tmp_path: Pat
     blocks = first_hour_blocks((project.path / "README.md").read_text())
     assert set(blocks) == {"serve", "try"}, "the README lost a first-hour block"
     assert not _port_taken(), f"port {PORT} is taken: the README's make dev needs it"
-    owner = project_env(project.answers["python_version"], {}, Path(project.env["TMPDIR"]))
+    owner = owner_environment(project)
     log = tmp_path / "make-dev.log"
     with log.open("w") as output:
         dev = subprocess.Popen(
@@ -66,6 +92,7 @@ def test_the_first_hour_runs_as_written(project: GeneratedProject, tmp_path: Pat
             assert dev.poll() is None, f"make dev exited ({dev.returncode}):\n{log.read_text()}"
             assert time.monotonic() < deadline, f"make dev did not serve:\n{log.read_text()}"
             time.sleep(0.5)
+        server_header = _server_header()
         tried = subprocess.run(
             ["bash", "-euo", "pipefail", "-c", blocks["try"]],
             cwd=project.path,
@@ -91,3 +118,13 @@ def test_the_first_hour_runs_as_written(project: GeneratedProject, tmp_path: Pat
     assert " passed" in said
     assert "failed" not in said  # make test
     assert not _port_taken(), "make dev still serves after Ctrl-C"
+    assert server_header is None  # as `serve` in production
+    logged = log.read_text()
+    assert [line for line in logged.splitlines() if FOREIGN_LOG_LINE.match(line)] == []
+    running = [line for line in logged.splitlines() if "Uvicorn running on" in line]
+    assert len(running) == 1, logged[-4000:]
+    assert APP_LOG_LINE.match(running[0]), running
+    # Each development warning once from migrate and once from the app: never twice
+    # from one process, nor in two formats.
+    warning = "configuration: PUBLIC_BASE_URL is not https"
+    assert logged.count(warning) == 2, logged[-4000:]

@@ -225,8 +225,9 @@ class Settings(BaseSettings):
         return origins
 
 
-def enforce(settings: Settings) -> None:
-    """Refuse to run staging or production on unsafe settings; warn elsewhere.
+def enforce(settings: Settings, *, warn: bool = True) -> None:
+    """Refuse to run staging or production on unsafe settings; warn elsewhere (unless
+    `warn` is false: a process whose children check and warn themselves).
 
     Raises ConfigError listing every problem at once, naming variables, never values.
     """
@@ -235,6 +236,8 @@ def enforce(settings: Settings) -> None:
         return
     if settings.app_env in {"staging", "production"}:
         raise ConfigError(problems)
+    if not warn:
+        return
     for problem in problems:
         logger.warning("configuration: %s (refused in staging and production)", problem)
 
