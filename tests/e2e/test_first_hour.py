@@ -128,3 +128,24 @@ def test_the_first_hour_runs_as_written(project: GeneratedProject, tmp_path: Pat
     # from one process, nor in two formats.
     warning = "configuration: PUBLIC_BASE_URL is not https"
     assert logged.count(warning) == 2, logged[-4000:]
+
+    # The hooks `make dev` installed run in the owner's shell as git runs them, on a
+    # staged file (no commit: the project is shared with other tests).
+    notes = project.path / "first-notes.py"
+    notes.write_text('"""First notes."""\n')
+    try:
+        subprocess.run(["git", "add", notes.name], cwd=project.path, check=True)
+        hooks = subprocess.run(
+            [".git/hooks/pre-commit"],
+            cwd=project.path,
+            env=owner,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        subprocess.run(["git", "reset", "--quiet", "--", notes.name], cwd=project.path, check=True)
+        notes.unlink()
+    assert hooks.returncode == 0, hooks.stdout + hooks.stderr
+    assert "ruff check" in hooks.stdout
