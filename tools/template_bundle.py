@@ -3,10 +3,11 @@
 A project records the template version it was made from (`_commit`, e.g. `v0.1.0`);
 `scaffold update` re-renders that version to find the user's changes. An installed
 scaffold therefore needs every released version of the template, not only its own:
-the bundle holds one commit per release tag (`copier.yml`, `template/` and
-`CHANGELOG.md` as they were at that tag), chained in version order, plus the version
-being built when it is not tagged yet. Commit ids differ from the source repository's;
-tag names are what projects record, and they match.
+the bundle holds one commit per release (`copier.yml`, `template/` and `CHANGELOG.md` as
+they were then), chained in version order, plus the version being built when it is not
+released yet. A release is a version tag, or an entry of `RELEASES.toml` (version =
+commit), which travels with the repository where tags may not. Commit ids differ from
+the source repository's; tag names are what projects record, and they match.
 
     python tools/template_bundle.py OUT.bundle VERSION
 """
@@ -17,11 +18,13 @@ import os
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
 TEMPLATE_PATHS = ("copier.yml", "template", "CHANGELOG.md")
+RELEASES_FILE = "RELEASES.toml"
 _ENV = {
     "GIT_AUTHOR_NAME": "scaffold",
     "GIT_AUTHOR_EMAIL": "scaffold@localhost",
@@ -45,15 +48,20 @@ def _git(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = 
     ).stdout
 
 
-def release_tags(repo: Path) -> list[str]:
-    """The repository's PEP 440 tags, oldest first."""
-    tags = []
+def releases(repo: Path) -> list[tuple[str, str]]:
+    """The template's releases as (tag name, commit-ish), oldest first: the repository's
+    PEP 440 tags, and the versions `RELEASES.toml` records (a tag wins over an entry)."""
+    found: dict[Version, tuple[str, str]] = {}
+    recorded = repo / RELEASES_FILE
+    if recorded.is_file():
+        for name, commit in tomllib.loads(recorded.read_text())["releases"].items():
+            found[Version(name)] = (f"v{name}", str(commit))
     for tag in _git("tag", "--list", cwd=repo).split():
         try:
-            tags.append((Version(tag), tag))
+            found[Version(tag)] = (tag, tag)
         except InvalidVersion:
             continue
-    return [tag for _, tag in sorted(tags)]
+    return [found[version] for version in sorted(found)]
 
 
 def _tree_at(repo: Path, scratch: Path, ref: str) -> str:
@@ -91,9 +99,9 @@ def build_template_bundle(repo: Path, out: Path, version: str) -> list[str]:
         _git("init", "--quiet", "--bare", "--initial-branch", "main", str(scratch), cwd=repo)
         objects = _git("rev-parse", "--path-format=absolute", "--git-path", "objects", cwd=repo)
         (scratch / "objects" / "info" / "alternates").write_text(objects)
-        tags = [tag for tag in release_tags(repo) if Version(tag) <= Version(version)]
-        trees = [(tag, _tree_at(repo, scratch, tag)) for tag in tags]
-        if current not in tags:
+        released = [(tag, ref) for tag, ref in releases(repo) if Version(tag) <= Version(version)]
+        trees = [(tag, _tree_at(repo, scratch, ref)) for tag, ref in released]
+        if current not in {tag for tag, _ in released}:
             trees.append((current, _tree_of_worktree(repo, scratch)))
         parent: list[str] = []
         for tag, tree in trees:

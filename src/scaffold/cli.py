@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scaffold import __version__
+from scaffold._version import __version__
 from scaffold.errors import ScaffoldError, UsageError
 
 if TYPE_CHECKING:
-    from scaffold import NewProjectResult
+    from scaffold.commands.new import NewProjectResult
 
 _PATH = Annotated[
     Path, typer.Argument(metavar="PATH", help="The project directory (default: the current one).")
@@ -128,7 +128,7 @@ def new(  # noqa: PLR0913, PLR0917 (typer maps parameters to options)
     debug: _DEBUG = False,
 ) -> None:
     """Generate a new project in PATH."""
-    from scaffold import new_project  # noqa: PLC0415 (lazy: see the module docstring)
+    from scaffold.commands.new import new_project  # noqa: PLC0415 (lazy: see the module docstring)
 
     with _exit_codes(debug):
         result = new_project(
@@ -192,8 +192,8 @@ def update(  # noqa: PLR0913, PLR0917 (typer maps parameters to options)
     debug: _DEBUG = False,
 ) -> None:
     """Update to a newer template version, keeping your edits."""
-    from scaffold._report import update_summary  # noqa: PLC0415 (lazy)
-    from scaffold._update import update_project  # noqa: PLC0415 (lazy)
+    from scaffold.commands.update import update_project  # noqa: PLC0415 (lazy)
+    from scaffold.report import update_summary  # noqa: PLC0415 (lazy)
 
     with _exit_codes(debug):
         result = update_project(
@@ -218,8 +218,8 @@ def update(  # noqa: PLR0913, PLR0917 (typer maps parameters to options)
 @app.command()
 def check(path: _PATH = Path(), debug: _DEBUG = False) -> None:
     """Exit 0 when up to date with the template, 1 when behind."""
-    from scaffold._check import check_project  # noqa: PLC0415 (lazy)
-    from scaffold._report import check_summary  # noqa: PLC0415 (lazy)
+    from scaffold.commands.check import check_project  # noqa: PLC0415 (lazy)
+    from scaffold.report import check_summary  # noqa: PLC0415 (lazy)
 
     with _exit_codes(debug):
         result = check_project(path)
@@ -238,8 +238,8 @@ def diff(
     debug: _DEBUG = False,
 ) -> None:
     """Show how the project differs from a fresh render of its template."""
-    from scaffold._diff import diff_project  # noqa: PLC0415 (lazy)
-    from scaffold._report import diff_summary  # noqa: PLC0415 (lazy)
+    from scaffold.commands.diff import diff_project  # noqa: PLC0415 (lazy)
+    from scaffold.report import diff_summary  # noqa: PLC0415 (lazy)
 
     with _exit_codes(debug):
         result = diff_project(path)

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_templates import make_template
 from tests.isolation import isolate_user_environment
-
-from ._fake_template import make_template
 
 
 @pytest.fixture(scope="session")

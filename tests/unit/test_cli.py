@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import scaffold
+import scaffold.commands.new
 from scaffold.cli import app
-
-from ._fake_template import make_template
+from tests.fake_templates import make_template
 
 runner = CliRunner()
 
@@ -47,8 +46,8 @@ def test_help_does_not_import_the_slow_libraries() -> None:
         "sys.argv = ['scaffold', '--help']\n"
         "from scaffold.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "slow = ('copier', 'jinja2', 'rich', 'pydantic', 'yaml', 'scaffold._new',\n"
-        "        'scaffold._update', 'scaffold._check', 'scaffold._diff')\n"
+        "slow = ('copier', 'jinja2', 'rich', 'pydantic', 'yaml', 'scaffold.commands.new',\n"
+        "        'scaffold.commands.update', 'scaffold.commands.check', 'scaffold.commands.diff')\n"
         "slow = [m for m in slow if m in sys.modules]\n"
         "print(','.join(slow), file=sys.stderr)\n"
     )
@@ -194,7 +193,7 @@ def test_ctrl_c_exits_130(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scaffold, "new_project", interrupted)
+    monkeypatch.setattr(scaffold.commands.new, "new_project", interrupted)
     result = runner.invoke(app, ["new", "p", "--defaults"])
     assert result.exit_code == 130
     assert result.stderr == "aborted: nothing was left behind\n"

@@ -15,11 +15,10 @@ import pytest
 import yaml
 
 import scaffold
-import scaffold._render
+import scaffold.template.render
 from scaffold import GitError, NewProjectResult, ScaffoldError, UsageError, new_project
-from scaffold._answers import installed_python
-
-from ._fake_template import make_template
+from scaffold.template.questions import installed_python
+from tests.fake_templates import make_template
 
 
 def git_out(*args: str, cwd: Path) -> str:
@@ -328,7 +327,7 @@ def test_dirty_template_is_a_warning_not_a_failure(tmp_path: Path) -> None:
 
     result = new_project(tmp_path / "app", defaults=True, template=str(template), git=False)
 
-    assert result.warnings == (scaffold._render.DIRTY_TEMPLATE_WARNING,)
+    assert result.warnings == (scaffold.template.render.DIRTY_TEMPLATE_WARNING,)
     assert (tmp_path / "app" / "NEW.md").is_file()
 
 

@@ -11,20 +11,16 @@ import pytest
 import yaml
 
 import scaffold
-from scaffold import _template, new_project
-from scaffold._answers import newest_python_default, read_questions
-from scaffold._env_file import fill_secrets
-from scaffold._template import (
-    TemplateSource,
-    checkout_template,
-    materialise_packaged_template,
-    remote_git_url,
-    resolve_template,
-)
+from scaffold import new_project
+from scaffold.env_file import fill_secrets
 from scaffold.errors import TemplateError, UsageError
+from scaffold.template import builtin, model
+from scaffold.template.builtin import checkout_template, materialise_packaged_template
+from scaffold.template.model import Template, remote_git_url
+from scaffold.template.questions import newest_python_default, read_questions
+from scaffold.template.source import resolve_template
+from tests.fake_templates import FAKE_COPIER_YML, FAKE_FILES, git, make_template
 from tools.template_bundle import build_template_bundle
-
-from ._fake_template import FAKE_COPIER_YML, FAKE_FILES, git, make_template
 
 
 @pytest.mark.parametrize(
@@ -45,11 +41,9 @@ def test_remote_git_url(src: str, url: str | None) -> None:
 
 
 def test_remote_source_passes_through_as_typed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_template, "latest_version_tag", lambda _url: "v3.1.0")
-    assert resolve_template("gh:acme/template", None) == TemplateSource(
-        "gh:acme/template", "v3.1.0", None
-    )
-    assert resolve_template("gh:acme/template", "main").vcs_ref == "main"
+    monkeypatch.setattr(model, "latest_version_tag", lambda _url: "v3.1.0")
+    assert resolve_template("gh:acme/template", None) == (Template("gh:acme/template"), "v3.1.0")
+    assert resolve_template("gh:acme/template", "main")[1] == "main"
 
 
 def test_plain_directory_refuses_a_vcs_ref(tmp_path: Path) -> None:
@@ -94,10 +88,14 @@ def test_builtin_from_a_checkout_renders_its_head(
     (tmp_path / "repo" / "template" / "AFTER_TAG.md").write_text("newer than the tag\n")
     git("add", "--all", cwd=tmp_path / "repo")
     git("commit", "--quiet", "-m", "two", cwd=tmp_path / "repo")
-    monkeypatch.setattr(_template, "_PACKAGE_DIR", package_dir)
+    monkeypatch.setattr(builtin, "PACKAGE_DIR", package_dir)
 
-    assert resolve_template(None, None) == TemplateSource(
-        str(tmp_path / "repo"), "HEAD", tmp_path / "repo"
+    source, ref = resolve_template(None, None)
+    assert (source.src, source.repo, source.builtin, ref) == (
+        str(tmp_path / "repo"),
+        tmp_path / "repo",
+        True,
+        "HEAD",
     )
     result = new_project(tmp_path / "app", defaults=True, git=False)
 
@@ -162,8 +160,8 @@ def test_builtin_from_a_wheel_uses_the_versioned_cache(
     installed = tmp_path / "site-packages" / "scaffold"
     installed.mkdir(parents=True)
     data = _fake_wheel_data(installed / "_template_data")
-    monkeypatch.setattr(_template, "_PACKAGE_DIR", installed)
-    monkeypatch.setattr(_template, "_PACKAGED_TEMPLATE", data)
+    monkeypatch.setattr(builtin, "PACKAGE_DIR", installed)
+    monkeypatch.setattr(builtin, "PACKAGED_TEMPLATE", data)
 
     result = new_project(tmp_path / "app", defaults=True, git=False)
 
@@ -178,17 +176,17 @@ def test_builtin_from_a_wheel_uses_the_versioned_cache(
 def test_builtin_missing_is_a_template_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_template, "_PACKAGE_DIR", tmp_path / "a" / "b")
-    monkeypatch.setattr(_template, "_PACKAGED_TEMPLATE", tmp_path / "nothing")
+    monkeypatch.setattr(builtin, "PACKAGE_DIR", tmp_path / "a" / "b")
+    monkeypatch.setattr(builtin, "PACKAGED_TEMPLATE", tmp_path / "nothing")
     with pytest.raises(TemplateError, match="built-in template is missing"):
         resolve_template(None, None)
 
 
 def test_cache_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, isolated_env: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
-    assert _template.cache_dir() == Path("/somewhere/cache/scaffold")
+    assert builtin.cache_dir() == Path("/somewhere/cache/scaffold")
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
-    assert _template.cache_dir() == isolated_env / ".cache" / "scaffold"
+    assert builtin.cache_dir() == isolated_env / ".cache" / "scaffold"
 
 
 def test_questions_skip_settings_and_computed_values() -> None:
@@ -324,8 +322,8 @@ def test_shipped_wheel_data_matches_the_build_config() -> None:
     hook = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]["custom"]
     assert hook == {"path": "hatch_build.py"}
     assert "template.bundle" in (Path(__file__).parents[2] / "hatch_build.py").read_text()
-    assert _template.BUNDLE_NAME == "template.bundle"
-    assert _template._PACKAGED_TEMPLATE.name == "_template_data"
+    assert builtin.BUNDLE_NAME == "template.bundle"
+    assert builtin.PACKAGED_TEMPLATE.name == "_template_data"
 
 
 def test_materialise_skips_bytecode(tmp_path: Path) -> None:
@@ -363,6 +361,27 @@ def test_bundle_holds_every_release_and_the_version_being_built(tmp_path: Path) 
     assert "template/UNRELEASED.md" in files  # the work tree being packaged
     assert "template/UNRELEASED.md" not in git("ls-tree", "-r", "--name-only", "v1.1.0", cwd=clone)
     assert all(name.startswith(("copier.yml", "template/")) for name in files)
+
+
+def test_bundle_takes_releases_recorded_in_the_repository_where_tags_did_not_travel(
+    tmp_path: Path,
+) -> None:
+    repo = make_template(tmp_path / "repo", tag="v1.0.0")
+    (repo / "template" / "ADDED_IN_1_1.md").write_text("new\n")
+    git("add", "--all", cwd=repo)
+    git("-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "1.1", cwd=repo)
+    released = git("rev-parse", "HEAD", cwd=repo).strip()
+    (repo / "template" / "UNRELEASED.md").write_text("work in progress\n")
+    (repo / "RELEASES.toml").write_text(f'[releases]\n"1.1.0" = "{released}"\n')
+    bundle = tmp_path / "b.bundle"
+
+    assert build_template_bundle(repo, bundle, "1.2.0") == ["v1.0.0", "v1.1.0", "v1.2.0"]
+
+    clone = tmp_path / "clone"
+    git("clone", "--quiet", str(bundle), str(clone), cwd=tmp_path)
+    files = git("ls-tree", "-r", "--name-only", "v1.1.0", cwd=clone).split()
+    assert "template/ADDED_IN_1_1.md" in files
+    assert "template/UNRELEASED.md" not in files
 
 
 def test_bundle_uses_the_tag_of_the_version_being_built(tmp_path: Path) -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-import scaffold._apply
-from scaffold._apply import apply_changes
-from scaffold._conflicts import has_conflict_markers
-from scaffold._merge import _directory_renames
-from scaffold._scratch import Change, Entry, parse_merge_tree
-from scaffold._versions import is_downgrade, parse_described
+import scaffold.merge.apply
+from scaffold.conflicts import has_conflict_markers
 from scaffold.errors import ScaffoldError
+from scaffold.merge.apply import apply_changes
+from scaffold.merge.scratch import Change, Entry, parse_merge_tree
+from scaffold.merge.three_way import _directory_renames
+from scaffold.template.versions import is_downgrade, parse_described
 
 
 @pytest.mark.parametrize(
@@ -138,14 +138,14 @@ def test_apply_rolls_back_everything(tmp_path: Path, monkeypatch: pytest.MonkeyP
         _change("tool/run.sh", None, "2"),
         _change("new/deep/file.txt", None, "7"),
     ]
-    real_write = scaffold._apply._write
+    real_write = scaffold.merge.apply._write
 
     def write_then_fail(path: Path, mode: str, content: bytes) -> None:
         real_write(path, mode, content)
         if path.name == "file.txt":
             raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(scaffold._apply, "_write", write_then_fail)
+    monkeypatch.setattr(scaffold.merge.apply, "_write", write_then_fail)
 
     with pytest.raises(ScaffoldError, match="restored"):
         apply_changes(tmp_path, changes, {"2": b"x", "6": b"theirs\n", "7": b"y"})

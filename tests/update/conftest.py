@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from scaffold import new_project
+from tests.fake_templates import git, make_two_versions
 from tests.isolation import isolate_user_environment
-
-from ._templates import git, make_two_versions
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from scaffold import check_project, diff_project, new_project
-from scaffold._check import changelog_between
 from scaffold.cli import app
+from scaffold.template.changelog import changelog_between
+from tests.fake_templates import CHANGELOG, V1, V2, commit_version, git, write_version
 
-from ._templates import CHANGELOG, V1, V2, commit_version, git, write_version
 from .conftest import commit_all, git_fingerprint
 from .test_scenarios import edit
 

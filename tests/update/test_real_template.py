@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from scaffold import new_project
 from scaffold.cli import app
+from tests.fake_templates import git
 from tools.snapshot import snapshot_template
 
-from ._templates import git
 from .conftest import commit_all, git_fingerprint
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import scaffold._render
-import scaffold._update
-from scaffold import _render_cache, diff_project, new_project, update_project
+import scaffold.commands.update
+import scaffold.template.render
+from scaffold import diff_project, new_project, update_project
+from scaffold.template import render_cache as _render_cache
 
 from .conftest import commit_all
 from .test_scenarios import edit
@@ -26,14 +27,16 @@ def generate(template: Path, tmp_path: Path) -> Path:
 
 def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
     refs: list[str | None] = []
-    real = scaffold._render.render_version
+    real = scaffold.template.render.render_version
 
     def counting(*args: object, **kwargs: object) -> object:
         refs.append(kwargs.get("vcs_ref"))  # type: ignore[arg-type]
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(scaffold._update, "render_version", counting)
-    monkeypatch.setattr(scaffold._render, "_render_base", lambda *_: pytest.fail("base rendered"))
+    monkeypatch.setattr(scaffold.commands.update, "render_version", counting)
+    monkeypatch.setattr(
+        scaffold.template.render, "_render_base", lambda *_: pytest.fail("base rendered")
+    )
     return refs
 
 
@@ -77,5 +80,7 @@ def test_diff_uses_the_cache(
     template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = generate(template, tmp_path)
-    monkeypatch.setattr("scaffold._diff.render_version", lambda *_a, **_k: pytest.fail("render"))
+    monkeypatch.setattr(
+        "scaffold.commands.diff.render_version", lambda *_a, **_k: pytest.fail("render")
+    )
     assert diff_project(project).modified == ("Makefile", "config.toml")

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import scaffold._apply
+import scaffold.merge.apply
 from scaffold import ScaffoldError, UsageError, update_project
 from scaffold.cli import app
+from tests.fake_templates import git
 
-from ._templates import git
 from .conftest import commit_all, git_fingerprint, worktree
 from .test_scenarios import edit
 
@@ -63,7 +63,7 @@ def test_failure_while_writing_restores_files_and_git(
 ) -> None:
     project = make_project(lambda p: edit(p / "config.toml", "timeout = 30", "timeout = 10"))
     before = snapshot(project)
-    real_write = scaffold._apply._write
+    real_write = scaffold.merge.apply._write
     calls: list[Path] = []
 
     def failing_write(path: Path, mode: str, content: bytes) -> None:
@@ -72,7 +72,7 @@ def test_failure_while_writing_restores_files_and_git(
             raise failure
         real_write(path, mode, content)
 
-    monkeypatch.setattr(scaffold._apply, "_write", failing_write)
+    monkeypatch.setattr(scaffold.merge.apply, "_write", failing_write)
 
     result = runner.invoke(app, ["update", str(project), "--defaults"])
 
@@ -96,7 +96,7 @@ def test_failure_before_writing_changes_nothing(
     def broken_merge(*_args: object, **_kwargs: object) -> None:
         raise ScaffoldError("merge exploded")
 
-    monkeypatch.setattr("scaffold._update.merge_update", broken_merge)
+    monkeypatch.setattr("scaffold.commands.update.merge_update", broken_merge)
     with pytest.raises(ScaffoldError, match="merge exploded"):
         update_project(project, defaults=True)
     assert snapshot(project) == before

@@ -16,12 +16,13 @@ import yaml
 from typer.testing import CliRunner
 
 import scaffold
-from scaffold import _template, check_project, new_project, update_project
-from scaffold._source import keep_recorded_source
+from scaffold import check_project, new_project, update_project
 from scaffold.cli import app
+from scaffold.project import keep_recorded_source
+from scaffold.template import builtin
+from tests.fake_templates import COPIER_YML, git
 from tools.template_bundle import build_template_bundle
 
-from ._templates import COPIER_YML, git
 from .conftest import commit_all, git_fingerprint
 from .test_scenarios import edit
 
@@ -45,7 +46,7 @@ def record_source(project: Path, src: str) -> None:
 @pytest.fixture
 def builtin_is(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path, str], None]:
     def use(root: Path, ref: str) -> None:
-        monkeypatch.setattr(_template, "builtin_template", lambda: (root, ref))
+        monkeypatch.setattr(builtin, "builtin_template", lambda: (root, ref))
 
     return use
 
@@ -130,14 +131,14 @@ def test_installed_wheel_updates_offline_from_its_bundle(
     (data / "copier.yml").write_text(COPIER_YML)
     shutil.copytree(template / "template", data / "template")
     build_template_bundle(template, data / "template.bundle", "2.0.0")
-    monkeypatch.setattr(_template, "_PACKAGED_TEMPLATE", data)
-    monkeypatch.setattr(_template, "checkout_template", lambda _package_dir: None)
-    monkeypatch.setattr(scaffold, "__version__", "2.0.0")
+    monkeypatch.setattr(builtin, "PACKAGED_TEMPLATE", data)
+    monkeypatch.setattr(builtin, "checkout_template", lambda _package_dir: None)
+    monkeypatch.setattr(scaffold._version, "__version__", "2.0.0")
     project = tmp_path / "app"
     new_project(project, defaults=True, vcs_ref="v1.0.0")
     recorded = answers_of(project)["_src_path"]
-    assert recorded == str(_template.cache_dir() / "template-2.0.0")
-    shutil.rmtree(_template.cache_dir())  # a fresh machine: nothing cached yet
+    assert recorded == str(builtin.cache_dir() / "template-2.0.0")
+    shutil.rmtree(builtin.cache_dir())  # a fresh machine: nothing cached yet
     edit(project / "Makefile", "lint:", "lint:  # mine")
     commit_all(project, "mine")
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scaffold._git import run_git
 from scaffold.errors import GitError, UsageError
+from scaffold.git import run_git
 
 DEFAULT_ANSWERS_FILE = ".copier-answers.yml"
 _LISTED = 10  # names shown in a one-line message before "and N more"
@@ -174,3 +174,28 @@ def listed(names: list[str]) -> str:
     shown = ", ".join(names[:_LISTED])
     rest = len(names) - _LISTED
     return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def keep_recorded_source(answers_path: Path, recorded_text: str) -> None:
+    """Put the recorded `_src_path` back into a rendered answers file, byte for byte."""
+    recorded_block = _src_block(recorded_text.splitlines(keepends=True))
+    if not answers_path.is_file() or recorded_block is None:
+        return
+    lines = answers_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    rendered_block = _src_block(lines)
+    if rendered_block is None:
+        return
+    start, end = rendered_block
+    original = recorded_text.splitlines(keepends=True)[recorded_block[0] : recorded_block[1]]
+    answers_path.write_text("".join([*lines[:start], *original, *lines[end:]]), encoding="utf-8")
+
+
+def _src_block(lines: list[str]) -> tuple[int, int] | None:
+    """The lines of the `_src_path:` entry (a long value may continue on indented lines)."""
+    for index, line in enumerate(lines):
+        if line.startswith("_src_path:"):
+            end = index + 1
+            while end < len(lines) and lines[end].startswith((" ", "\t")):
+                end += 1
+            return index, end
+    return None

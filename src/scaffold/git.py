@@ -1,10 +1,12 @@
-"""The few git operations scaffold needs, with git's failures translated to `GitError`."""
+"""The one git adapter: every git command scaffold runs, with git's failures translated
+to `GitError` here, where git is called."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from scaffold.errors import GitError
@@ -23,6 +25,19 @@ _REPO_LOCATING_VARS = (
 )
 
 
+# The author and committer of the commits scaffold makes for itself (scratch merges, the
+# render cache, a packaged template), never in a user's project: fixed, dated 2000-01-01,
+# so the same content gives the same commit on every machine.
+MACHINE_IDENTITY = {
+    "GIT_AUTHOR_NAME": "scaffold",
+    "GIT_AUTHOR_EMAIL": "scaffold@localhost",
+    "GIT_COMMITTER_NAME": "scaffold",
+    "GIT_COMMITTER_EMAIL": "scaffold@localhost",
+    "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z",
+    "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z",
+}
+
+
 def git_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in _REPO_LOCATING_VARS}
 
@@ -33,22 +48,34 @@ def require_git() -> None:
 
 
 def run_git(*args: str, cwd: Path | None = None) -> str:
-    """Run git and return its stdout; a failure becomes a `GitError` with git's stderr."""
+    """Run git and return its stdout as text; a failure becomes a `GitError` with git's stderr."""
+    return git_bytes(*args, cwd=cwd)[1].decode()
+
+
+def git_bytes(
+    *args: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    stdin: bytes | None = None,
+    ok_codes: tuple[int, ...] = (0,),
+) -> tuple[int, bytes]:
+    """Run git on bytes; return (exit code, stdout). Codes outside `ok_codes` raise `GitError`."""
     try:
         done = subprocess.run(
             ["git", *args],
             cwd=cwd,
-            env=git_env(),
+            env={**git_env(), **(env or {})},
+            input=stdin,
             capture_output=True,
-            text=True,
-            check=True,
+            check=False,
         )
     except FileNotFoundError as error:
         raise GitError("git is not installed or not on PATH") from error
-    except subprocess.CalledProcessError as error:
-        detail = (error.stderr or error.stdout or "").strip() or f"exit status {error.returncode}"
-        raise GitError(f"git {_subcommand(args)} failed: {detail}") from error
-    return done.stdout
+    if done.returncode not in ok_codes:
+        said = (done.stderr or done.stdout).decode(errors="replace").strip()
+        detail = said or f"exit status {done.returncode}"
+        raise GitError(f"git {_subcommand(args)} failed: {detail}")
+    return done.returncode, done.stdout
 
 
 def _exclude_unless_ignored(repo: Path, names: tuple[str, ...]) -> None:

@@ -8,15 +8,13 @@ Nothing here writes to the project: its repository is only read.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffold._git import git_env
-from scaffold.errors import GitError
+from scaffold.git import MACHINE_IDENTITY, git_bytes
 
 # Settings that would change what we store or how we merge: files are taken byte for
 # byte, with their modes, whatever the user's git configuration says.
@@ -25,14 +23,6 @@ _NEUTRAL_CONFIG = (
     *("-c", "core.symlinks=true", "-c", "core.quotePath=false", "-c", "gc.auto=0"),
     *("-c", "commit.gpgSign=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false"),
 )
-_IDENTITY = {
-    "GIT_AUTHOR_NAME": "scaffold",
-    "GIT_AUTHOR_EMAIL": "scaffold@localhost",
-    "GIT_COMMITTER_NAME": "scaffold",
-    "GIT_COMMITTER_EMAIL": "scaffold@localhost",
-    "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z",
-    "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z",
-}
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
@@ -51,32 +41,6 @@ class Change:
     path: str
     old: Entry | None
     new: Entry | None
-
-
-def git_bytes(
-    *args: str,
-    cwd: Path | None = None,
-    env: Mapping[str, str] | None = None,
-    stdin: bytes | None = None,
-    ok_codes: tuple[int, ...] = (0,),
-) -> tuple[int, bytes]:
-    """Run git; return (exit code, stdout). Codes outside `ok_codes` raise `GitError`."""
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            env={**git_env(), **(env or {})},
-            input=stdin,
-            capture_output=True,
-            check=False,
-        )
-    except FileNotFoundError as error:
-        raise GitError("git is not installed or not on PATH") from error
-    if done.returncode not in ok_codes:
-        detail = done.stderr.decode(errors="replace").strip() or f"exit {done.returncode}"
-        name = next((arg for arg in args if not arg.startswith("-") and "=" not in arg), "git")
-        raise GitError(f"git {name} failed: {detail}")
-    return done.returncode, done.stdout
 
 
 class Scratch:
@@ -105,7 +69,7 @@ class Scratch:
             *prefix,
             *args,
             cwd=self._root,
-            env={**_IDENTITY, **(env or {})},
+            env={**MACHINE_IDENTITY, **(env or {})},
             stdin=stdin,
             ok_codes=ok_codes,
         )

@@ -19,11 +19,10 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-import scaffold
-from scaffold._git import run_git
-from scaffold._scratch import git_bytes
-from scaffold._template import cache_dir
+from scaffold._version import __version__
 from scaffold.errors import GitError
+from scaffold.git import MACHINE_IDENTITY, git_bytes, run_git
+from scaffold.template.builtin import cache_dir
 
 _REF_PREFIX = "refs/renders/"
 
@@ -56,7 +55,7 @@ def render_key(  # noqa: PLR0913 (everything a render depends on)
         "src": src,
         "recorded": recorded,
         "copier": version("copier"),
-        "scaffold": scaffold.__version__,
+        "scaffold": __version__,
     }
     text = json.dumps(payload, sort_keys=True, default=repr)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -98,12 +97,6 @@ def store(key: str | None, directory: Path) -> None:
     repo = cache_repository()
     index = repo / f"index-{os.getpid()}"
     base = ("-c", "core.autocrlf=false", "-c", "gc.auto=0", "--git-dir", str(repo))
-    identity = {
-        "GIT_AUTHOR_NAME": "scaffold",
-        "GIT_AUTHOR_EMAIL": "scaffold@localhost",
-        "GIT_COMMITTER_NAME": "scaffold",
-        "GIT_COMMITTER_EMAIL": "scaffold@localhost",
-    }
     try:
         if not (repo / "HEAD").is_file():
             repo.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +105,9 @@ def store(key: str | None, directory: Path) -> None:
         git_bytes(*base, "--work-tree", str(directory), "add", "--all", "--force", ".", env=env)
         tree = git_bytes(*base, "write-tree", env=env)[1].decode().strip()
         commit = (
-            git_bytes(*base, "commit-tree", "--no-gpg-sign", tree, "-m", "render", env=identity)[1]
+            git_bytes(
+                *base, "commit-tree", "--no-gpg-sign", tree, "-m", "render", env=MACHINE_IDENTITY
+            )[1]
             .decode()
             .strip()
         )

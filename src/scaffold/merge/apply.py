@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffold._scratch import Change
 from scaffold.errors import ScaffoldError
+from scaffold.merge.scratch import Change
 
 _SYMLINK = "120000"
 _EXECUTABLE = "100755"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scaffold._project import Project, project_files
+from scaffold.project import Project, project_files
 
 _START, _MIDDLE, _END = b"<<<<<<<", b"=======", b">>>>>>>"
 _LARGEST = 10 * 1024 * 1024  # bigger files are data, not merged source

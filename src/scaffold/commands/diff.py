@@ -13,19 +13,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffold import _render_cache as render_cache
-from scaffold._git import run_git
-from scaffold._project import Project, load_project
-from scaffold._render import render_version
-from scaffold._render_cache import render_key
-from scaffold._scratch import Scratch
-from scaffold._source import (
-    ProjectSource,
-    keep_recorded_source,
-    project_source,
-    require_recorded_version,
-)
 from scaffold.errors import GitError
+from scaffold.git import run_git
+from scaffold.merge.scratch import Scratch
+from scaffold.project import Project, keep_recorded_source, load_project
+from scaffold.template import render_cache
+from scaffold.template.model import Template
+from scaffold.template.render import render_version
+from scaffold.template.render_cache import render_key
+from scaffold.template.source import project_template, require_recorded_version
 
 
 @dataclass(frozen=True)
@@ -53,7 +49,7 @@ class DiffResult:
 def diff_project(path: str | os.PathLike[str] = ".") -> DiffResult:
     """Render the recorded version with the recorded answers and compare the project to it."""
     project = load_project(path)
-    source = project_source(project)
+    source = project_template(project)
     require_recorded_version(source, project)
     key = render_key(
         source.repo,
@@ -87,7 +83,7 @@ def diff_project(path: str | os.PathLike[str] = ".") -> DiffResult:
     )
 
 
-def _render(project: Project, source: ProjectSource, fresh: Path, key: str | None) -> None:
+def _render(project: Project, source: Template, fresh: Path, key: str | None) -> None:
     """Render the recorded version into `fresh` (and keep it in the render cache)."""
     render_version(
         source.src,

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scaffold._check import CheckResult
-    from scaffold._diff import DiffResult
-    from scaffold._update import UpdateResult
+    from scaffold.commands.check import CheckResult
+    from scaffold.commands.diff import DiffResult
+    from scaffold.commands.update import UpdateResult
 
 
 def _section(title: str, items: Iterable[str]) -> list[str]:

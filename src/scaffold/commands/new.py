@@ -16,21 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import scaffold
-from scaffold import _render_cache as render_cache
-from scaffold._answers import (
+from scaffold._version import __version__
+from scaffold.env_file import write_env_file
+from scaffold.errors import ScaffoldError, UsageError
+from scaffold.git import init_and_commit, require_git
+from scaffold.project import answers_only, find_answers_file, parse_answers_file
+from scaffold.template import render_cache
+from scaffold.template.model import Template
+from scaffold.template.questions import (
     check_answer_keys,
     load_preset,
     newest_python_default,
-    read_questions,
 )
-from scaffold._env_file import write_env_file
-from scaffold._git import init_and_commit, require_git
-from scaffold._project import answers_only, find_answers_file, parse_answers_file
-from scaffold._render import copier_errors
-from scaffold._render_cache import render_key
-from scaffold._template import TemplateSource, read_template_config, resolve_template
-from scaffold.errors import ScaffoldError, UsageError
+from scaffold.template.render import render_version
+from scaffold.template.render_cache import render_key
+from scaffold.template.source import resolve_template
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,8 @@ def new_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
         )
     if git:
         require_git()
-    source = resolve_template(template, vcs_ref)
-    questions = read_questions(*read_template_config(source))
+    source, ref = resolve_template(template, vcs_ref)
+    questions = source.questions_at(ref)
     answers: dict[str, Any] = {}
     if preset is not None:
         preset_answers = load_preset(Path(preset))
@@ -91,8 +91,15 @@ def new_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
         answers.update(data)
 
     with _undo_on_failure(destination, created_root):
-        rendered = _render(
-            source, destination, answers, newest_python_default(questions), defaults=defaults
+        rendered = render_version(
+            source.src,
+            destination,
+            vcs_ref=ref,
+            answers=answers,
+            answers_file=None,
+            defaults=defaults,
+            user_defaults=newest_python_default(questions),
+            run_tasks=True,
         )
         _remember_render(source, destination, rendered.commit)
         env_file = write_env_file(destination)
@@ -100,9 +107,9 @@ def new_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
         if git:
             branch = init_and_commit(
                 destination,
-                f"Initial commit from scaffold {scaffold.__version__}",
-                author_name=rendered.author_name,
-                author_email=rendered.author_email,
+                f"Initial commit from scaffold {__version__}",
+                author_name=str(rendered.answers.get("author_name") or "scaffold"),
+                author_email=str(rendered.answers.get("author_email") or "scaffold@localhost"),
                 never_commit=(env_file.name,) if env_file else (),
             )
     return NewProjectResult(
@@ -168,9 +175,9 @@ def _undo_on_failure(destination: Path, created_root: Path | None) -> Iterator[N
         raise
 
 
-def _remember_render(source: TemplateSource, destination: Path, commit: str | None) -> None:
+def _remember_render(source: Template, destination: Path, commit: str | None) -> None:
     """Keep the pristine render: it is what the first `scaffold update` diffs against."""
-    if source.local_dir is None or commit is None:
+    if source.repo is None or commit is None:
         return
     try:
         answers_file = find_answers_file(destination)
@@ -180,7 +187,7 @@ def _remember_render(source: TemplateSource, destination: Path, commit: str | No
     except (ScaffoldError, OSError, UnicodeError):
         return
     key = render_key(
-        source.local_dir,
+        source.repo,
         commit,
         answers=answers_only(content),
         answers_file=answers_file,
@@ -188,42 +195,3 @@ def _remember_render(source: TemplateSource, destination: Path, commit: str | No
         recorded=source.src,
     )
     render_cache.store(key, destination)
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    commit: str | None
-    author_name: str
-    author_email: str
-    notices: tuple[str, ...]
-
-
-def _render(
-    source: TemplateSource,
-    destination: Path,
-    answers: dict[str, Any],
-    user_defaults: dict[str, Any],
-    *,
-    defaults: bool,
-) -> _Rendered:
-    """Run copier, translating its errors; return what the rest of `new` needs."""
-    import copier  # lazy: importing copier takes 0.3 s
-
-    with copier_errors(destination) as notices:
-        worker = copier.run_copy(
-            source.src,
-            destination,
-            data=answers,
-            user_defaults=user_defaults,
-            vcs_ref=source.vcs_ref,
-            defaults=defaults,
-            quiet=True,
-            cleanup_on_error=False,  # ours removes more (parents, an emptied directory)
-        )
-    combined = worker.answers.combined
-    return _Rendered(
-        commit=worker.template.commit,
-        author_name=str(combined.get("author_name") or "scaffold"),
-        author_email=str(combined.get("author_email") or "scaffold@localhost"),
-        notices=tuple(notices),
-    )

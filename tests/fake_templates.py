@@ -1,9 +1,16 @@
-"""Two tagged versions of a small copier template, built for the update tests.
+"""The suite's fake copier templates, and the one builder that writes and commits them.
 
-v1.0.0 -> v2.0.0 changes what an update must handle: a line added, a function changed,
-a setting changed (which conflicts with the user's change), a file deleted, a file
-renamed, a file changed that users delete, a new file, and a package directory named
-after an answer (`src/{{ package_name }}/`).
+The real template is rendered by the template and e2e tests; these small ones keep the
+unit and update tests fast and independent of it. Committed, so copier emits no
+DirtyLocalWarning.
+
+- `FAKE_COPIER_YML`/`FAKE_FILES` (`make_template`): one version, questions with
+  validators, choices and a computed value, a `.env.example` with secrets (unit tests).
+- `COPIER_YML` with `V1` and `V2` (`make_two_versions`): v1.0.0 -> v2.0.0 changes what an
+  update must handle: a line added, a function changed, a setting changed (which
+  conflicts with the user's change), a file deleted, a file renamed, a file changed that
+  users delete, a new file, and a package directory named after an answer
+  (`src/{{ package_name }}/`).
 """
 
 from __future__ import annotations
@@ -91,6 +98,65 @@ CHANGELOG = """\
 - First release.
 """
 
+FAKE_COPIER_YML = """\
+_subdirectory: template
+_answers_file: .copier-answers.yml
+
+project_name:
+  type: str
+  help: Project name
+  default: Demo App
+  validator: >-
+    {% if not (project_name | regex_search('^[A-Za-z][A-Za-z0-9 ]*$')) %}must start with a
+    letter and hold only letters, digits and spaces{% endif %}
+
+package_name:
+  type: str
+  help: Package name
+  default: "{{ project_name | lower | replace(' ', '_') }}"
+  validator: >-
+    {% if not (package_name | regex_search('^[a-z][a-z0-9_]*$')) %}must be a lowercase
+    identifier{% endif %}
+
+author_name:
+  type: str
+  help: Author
+  default: Ada Tester
+
+author_email:
+  type: str
+  help: Author email
+  default: ada@example.com
+
+python_version:
+  type: str
+  help: Python version
+  default: "3.12"
+  choices: ["3.11", "3.12"]
+
+computed_slug:
+  type: str
+  default: "{{ project_name | lower | replace(' ', '-') }}"
+  when: false
+"""
+
+FAKE_FILES = {
+    "{{_copier_conf.answers_file}}.jinja": (
+        "# Changes here will be overwritten by Copier\n{{ _copier_answers|to_nice_yaml -}}\n"
+    ),
+    "README.md.jinja": "# {{ project_name }}\n\nPackage {{ package_name }}.\n",
+    "{{package_name}}/__init__.py": "",
+    ".gitignore": ".env\n",
+    ".env.example": (
+        "# Settings for local development\n"
+        "APP_ENV=development\n"
+        "SECRET_KEY=change-me\n"
+        "STRIPE_WEBHOOK_SECRET=change-me\n"
+        "DATABASE_URL=\n"
+        "NOT_A_SECRET=change-me-later\n"
+    ),
+}
+
 IDENTITY = ("-c", "user.name=Fixture", "-c", "user.email=fixture@example.com")
 
 
@@ -104,14 +170,15 @@ def git(*args: str, cwd: Path) -> str:
     ).stdout
 
 
-def write_version(root: Path, files: dict[str, str]) -> None:
+def write_version(root: Path, files: dict[str, str], copier_yml: str = COPIER_YML) -> None:
+    """Make `root/template/` hold exactly `files`, and `root/copier.yml` the questions."""
     template = root / "template"
     for path in sorted(template.rglob("*"), reverse=True):
         if path.is_file():
             path.unlink()
         elif path.is_dir():
             path.rmdir()
-    (root / "copier.yml").write_text(COPIER_YML)
+    (root / "copier.yml").write_text(copier_yml)
     for name, content in files.items():
         path = template / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -123,6 +190,15 @@ def commit_version(root: Path, tag: str | None, message: str) -> None:
     git("commit", "--quiet", "-m", message, cwd=root)
     if tag:
         git("tag", tag, cwd=root)
+
+
+def make_template(root: Path, tag: str | None = "v1.0.0") -> Path:
+    """The one-version fake template in `root`, as a committed (and tagged) repository."""
+    root.mkdir(parents=True, exist_ok=True)
+    git("init", "--quiet", "--initial-branch", "main", cwd=root)
+    write_version(root, FAKE_FILES, FAKE_COPIER_YML)
+    commit_version(root, tag, "template")
+    return root
 
 
 def make_two_versions(root: Path) -> Path:

@@ -1,7 +1,8 @@
-"""Rendering a template version with copier, with copier's errors translated to ours.
+"""The one copier adapter: rendering a template version, with copier's errors
+translated to ours where copier is called.
 
-Used by `new` (into the project) and by `update`/`diff` (into temporary directories,
-where a template's `_tasks` must never run).
+Used by `new` (into the project, with the template's `_tasks`) and by `update`/`diff`
+(into temporary directories, where a template's `_tasks` must never run).
 """
 
 from __future__ import annotations
@@ -95,11 +96,18 @@ def render_version(  # noqa: PLR0913 (keyword-only copier settings)
     *,
     vcs_ref: str | None,
     answers: Mapping[str, Any],
-    answers_file: str,
+    answers_file: str | None,
     defaults: bool = True,
     user_defaults: Mapping[str, Any] | None = None,
+    run_tasks: bool = False,
 ) -> Rendered:
-    """Render version `vcs_ref` of `src` into the empty `destination`, without `_tasks`."""
+    """Render version `vcs_ref` of `src` into `destination` (empty); the template's
+    `_tasks` run only with `run_tasks` (a new project), never into a temporary render.
+
+    `answers_file` None is the template's own; questions not answered are asked on
+    the terminal unless `defaults`. On failure, what was written stays: the caller
+    owns the destination and removes it.
+    """
     import copier  # lazy: see copier_errors
 
     with copier_errors(destination) as notices:
@@ -112,7 +120,7 @@ def render_version(  # noqa: PLR0913 (keyword-only copier settings)
             defaults=defaults,
             user_defaults=dict(user_defaults or {}),
             quiet=True,
-            skip_tasks=True,
+            skip_tasks=not run_tasks,
             cleanup_on_error=False,
         )
     remembered = {

@@ -16,17 +16,15 @@ user wrote is lost:
 from __future__ import annotations
 
 import posixpath
-import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffold._conflicts import has_conflict_markers
-from scaffold._git import git_env
-from scaffold._scratch import Entry, Message, Scratch
-from scaffold.errors import GitError
+from scaffold.conflicts import has_conflict_markers
+from scaffold.git import git_bytes
+from scaffold.merge.scratch import Entry, Message, Scratch
 
 OURS_LABEL = "your-project"
 # Conflicts git writes into the file as markers (the scan finds them).
@@ -232,12 +230,9 @@ def _merge_contents(
             file = Path(tmp) / name
             file.write_bytes(contents[entry.blob] if entry is not None else b"")
             files.append(str(file))
-        done = subprocess.run(
-            ["git", "merge-file", "-p", "-L", OURS_LABEL, "-L", "base", "-L", theirs_label, *files],
-            env=git_env(),
-            capture_output=True,
-            check=False,
+        # Its exit code is the number of conflicts (up to 127); above, an error.
+        conflicts, merged = git_bytes(
+            *("merge-file", "-p", "-L", OURS_LABEL, "-L", "base", "-L", theirs_label, *files),
+            ok_codes=tuple(range(128)),
         )
-    if done.returncode < 0 or done.returncode > 127:
-        raise GitError(f"git merge-file failed: {done.stderr.decode(errors='replace').strip()}")
-    return done.stdout, done.returncode == 0
+    return merged, conflicts == 0

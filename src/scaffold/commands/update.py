@@ -4,8 +4,8 @@
 2. Render the recorded version with the recorded answers (base) and the new version
    with the new answers (theirs) into temporary directories, in parallel.
 3. Merge base, the project at HEAD (ours) and theirs in a scratch repository
-   (`_merge`), which corrects the cases where copier would lose the user's work.
-4. Write the result into the work tree, all or nothing (`_apply`); `--pretend` stops
+   (`merge/three_way.py`), which corrects the cases where copier would lose the user's work.
+4. Write the result into the work tree, all or nothing (`merge/apply.py`); `--pretend` stops
    before and returns the patch instead. The project's `.git` is only ever read.
 5. Scan the project for conflict markers.
 """
@@ -20,36 +20,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffold import _render_cache as render_cache
-from scaffold import _template
-from scaffold._answers import check_answer_keys, question_choices, read_questions
-from scaffold._apply import apply_changes
-from scaffold._check import changelog_for
-from scaffold._conflicts import files_with_conflict_markers
-from scaffold._merge import MergeReport, Trees, merge_update
-from scaffold._project import (
+from scaffold.conflicts import files_with_conflict_markers
+from scaffold.errors import ScaffoldError, UsageError
+from scaffold.merge.apply import apply_changes
+from scaffold.merge.scratch import Scratch
+from scaffold.merge.three_way import MergeReport, Trees, merge_update
+from scaffold.project import (
     Project,
     answers_only,
     git_state,
+    keep_recorded_source,
     listed,
     load_project,
     parse_answers_file,
     uncommitted_changes,
 )
-from scaffold._render import DIRTY_TEMPLATE_WARNING, BackgroundRender, Rendered, render_version
-from scaffold._render_cache import render_key
-from scaffold._scratch import Scratch
-from scaffold._source import (
-    ProjectSource,
-    describe,
-    keep_recorded_source,
-    project_source,
-    require_recorded_version,
-    same_template,
-    target_ref,
+from scaffold.template import render_cache
+from scaffold.template.changelog import changelog_for
+from scaffold.template.model import Template
+from scaffold.template.questions import check_answer_keys, question_choices
+from scaffold.template.render import (
+    DIRTY_TEMPLATE_WARNING,
+    BackgroundRender,
+    Rendered,
+    render_version,
 )
-from scaffold._versions import is_downgrade
-from scaffold.errors import ScaffoldError, UsageError
+from scaffold.template.render_cache import render_key
+from scaffold.template.source import project_template, require_recorded_version, target_ref
+from scaffold.template.versions import is_downgrade
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,7 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
             "no terminal to ask the questions on: pass --defaults (and --data KEY=VALUE "
             "for the answers that change)"
         )
-    source = project_source(project)
+    source = project_template(project)
     require_recorded_version(source, project)
     target = target_ref(source, project, vcs_ref)
     recorded = project.commit or ""
@@ -141,13 +139,13 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
                 f"pass --data {key}=<one of them>"
             )
         del answers[key]  # asked afresh, prefilled with the template's default
-    if is_downgrade(recorded, describe(source, target)):
+    if is_downgrade(recorded, source.describe(target)):
         raise UsageError(
             f"{target} is older than the project's template version {recorded}: "
             "downgrades are not supported"
         )
     changing = {k: v for k, v in (data or {}).items() if project.answers.get(k) != v}
-    if not changing and same_template(source, recorded, target):
+    if not changing and source.same_render(recorded, target):
         return UpdateResult(
             path=project.path,
             template=source.recorded,
@@ -227,30 +225,22 @@ def _update_notice(notice: str) -> str:
     return notice
 
 
-def _target_config(source: ProjectSource, target: str) -> tuple[list[str], dict[str, Any] | None]:
+def _target_config(source: Template, target: str) -> tuple[list[str], dict[str, Any] | None]:
     """Notices about the target version's copier.yml, and its questions (None if unknown)."""
-    import yaml  # noqa: PLC0415 (lazy: keeps `scaffold --help` fast)
-
-    template_source = _template.TemplateSource(source.src, target, source.repo)
-    text, origin = _template.read_template_config(template_source)
-    try:
-        config = yaml.safe_load(text)
-    except yaml.YAMLError:
-        config = None
     notices = []
-    if isinstance(config, dict):
-        skipped = [key for key in ("_tasks", "_migrations") if config.get(key)]
-        if skipped:
-            notices.append(
-                f"the template defines {' and '.join(skipped)}, which scaffold update does not "
-                "run (they would run on temporary copies); run them yourself if needed"
-            )
-    return notices, read_questions(text, origin)
+    settings = source.settings_at(target)
+    skipped = [key for key in ("_tasks", "_migrations") if settings.get(key)]
+    if skipped:
+        notices.append(
+            f"the template defines {' and '.join(skipped)}, which scaffold update does not "
+            "run (they would run on temporary copies); run them yourself if needed"
+        )
+    return notices, source.questions_at(target)
 
 
 def _compute(  # noqa: PLR0913 (one step of update_project)
     project: Project,
-    source: ProjectSource,
+    source: Template,
     objects: Path,
     head_tree: str,
     work: Path,
