@@ -410,3 +410,12 @@ def test_materialise_adds_the_packaged_version_missing_from_the_bundle(tmp_path:
 
     assert git("tag", cwd=cache_repo).split() == ["v1.0.0", "v1.1.0", "v1.3.0"]
     assert "template.bundle" not in git("ls-files", cwd=cache_repo)
+
+
+def test_every_recorded_release_is_a_commit_whose_changelog_names_it() -> None:
+    root = Path(__file__).resolve().parents[2]
+    releases = tomllib.loads((root / "RELEASES.toml").read_text())["releases"]
+    assert releases, "RELEASES.toml records no release"
+    for version, commit in releases.items():
+        changelog = git("show", f"{commit}:CHANGELOG.md", cwd=root)
+        assert f"## [{version}] - " in changelog, (version, commit)
