@@ -49,7 +49,7 @@ def two_versions(work: Path) -> Path:
     readme.write_text(readme.read_text() + "\n## Updating\n\nRun `scaffold update`.\n")
     gitignore = repo / "template" / ".gitignore"
     gitignore.write_text(gitignore.read_text() + "\n.idea/\n")
-    health = next((repo / "template" / "src").glob("*/health.py"))
+    health = next((repo / "template" / "src").glob("*/observability/health.py"))
     health.write_text(health.read_text() + "\n# Checked by the load balancer.\n")
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
     run(env, *GIT, "add", "--all", cwd=repo)

@@ -4,10 +4,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from . import db
 from .auth import repository as users
 from .auth import service as accounts
 from .bookings import service as bookings
+from .db.engine import create_engine, create_sessionmaker
 from .settings import Settings
 
 ADMIN_EMAIL = "admin@example.org"
@@ -35,9 +35,9 @@ async def seed(settings: Settings) -> DemoAccounts | None:
     """
     if settings.app_env in {"staging", "production"}:
         raise DemoRefused(f"demo data is for development, not {settings.app_env}")
-    engine = db.create_engine(settings)
+    engine = create_engine(settings)
     try:
-        async with db.create_sessionmaker(engine)() as session, session.begin():
+        async with create_sessionmaker(engine)() as session, session.begin():
             if await users.user_by_email(session, ADMIN_EMAIL) is not None:
                 return None
             made = DemoAccounts(secrets.token_urlsafe(12), secrets.token_urlsafe(12))

@@ -22,7 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .db import EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlstate
+from .db.sqlstate import EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlstate
 from .errors import AppError, Conflict, ServiceUnavailable
 from .observability import sentry
 from .observability.request_id import current_request_id

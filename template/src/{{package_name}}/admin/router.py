@@ -2,21 +2,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from ..auth import repository
+from ..auth import repository as user_records
+from ..auth import service as accounts
 from ..auth.dependencies import AdminUser
 from ..auth.schemas import UserOut
-from ..bookings.schemas import MAX_ID
-from ..db import SessionDep
-from ..dependencies import PageDep
-from ..errors import NotFound
+from ..db.session import SessionDep
+from ..kit.pagination import PageDep
+from ..kit.schemas import MAX_ID
 from .schemas import PlanChange, UserPage
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/admin", tags=["admin"])
 
 
 @router.get("/users")
 async def list_users(_admin: AdminUser, session: SessionDep, page: PageDep) -> UserPage:
-    users = await repository.users_page(session, page.limit, page.offset)
+    users = await user_records.users_page(session, page.limit, page.offset)
     return UserPage.of([UserOut.model_validate(user) for user in users], page)
 
 
@@ -28,9 +28,5 @@ async def change_plan(
     session: SessionDep,
 ) -> UserOut:
     """Set a user's plan by hand (a refund, a comped account, payments handled elsewhere)."""
-    user = await repository.user_by_id(session, user_id)
-    if user is None:
-        raise NotFound("No such user.")
-    user.plan = body.plan
-    await session.flush()
+    user = await accounts.set_plan(session, user_id, body.plan)
     return UserOut.model_validate(user)

@@ -1,6 +1,7 @@
 from ..auth.models import Plan
 from ..auth.schemas import UserOut
-from ..schemas import PageOut, RequestModel
+from ..kit.pagination import PageOut
+from ..kit.schemas import RequestModel
 
 
 class UserPage(PageOut):

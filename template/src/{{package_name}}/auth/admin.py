@@ -2,7 +2,7 @@
 
 from pydantic import EmailStr, TypeAdapter, ValidationError
 
-from .. import db
+from ..db.engine import create_engine, create_sessionmaker
 from ..settings import Settings
 from . import service
 from .schemas import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -28,9 +28,9 @@ def _checked(email: str, password: str) -> str:
 
 async def create_admin_in_database(settings: Settings, email: str, password: str) -> None:
     email = _checked(email, password)
-    engine = db.create_engine(settings)
+    engine = create_engine(settings)
     try:
-        async with db.create_sessionmaker(engine)() as session, session.begin():
+        async with create_sessionmaker(engine)() as session, session.begin():
             await service.create_admin(session, email, password)
     finally:
         await engine.dispose()

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
-from ..db import SessionDep
-from ..dependencies import SettingsDep
+from ..db.session import SessionDep
 from ..errors import Forbidden, PaymentRequired, Unauthorized
+from ..kit.dependencies import SettingsDep
 from ..settings import Settings
 from . import service
 from .models import AuthSession, Plan, Role, User

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, Identity, LargeBinary, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..models import Base
+from ..db.base import Base
 
 
 class Role(StrEnum):

@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response, status
 
-from ..client_ip import client_ip
-from ..db import SessionDep
-from ..dependencies import SettingsDep
+from ..db.session import SessionDep
+from ..kit.dependencies import SettingsDep
+from ..middleware.client_ip import client_ip
 from ..settings import Settings
 from . import service
 from .dependencies import (
@@ -15,7 +15,7 @@ from .dependencies import (
 )
 from .schemas import LoginRequest, PasswordChangeRequest, RegisterRequest, SessionOut, UserOut
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 def _lifetime(settings: Settings) -> timedelta:

@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import EmailStr, Field
 
-from ..schemas import RequestModel, ResponseModel
+from ..kit.schemas import RequestModel, ResponseModel
 from .models import Plan, Role
 
 # argon2 hashes any length; the bound keeps one request from costing seconds.

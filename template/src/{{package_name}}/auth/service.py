@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..errors import Conflict, Unauthorized
+from ..errors import Conflict, NotFound, Unauthorized
 from . import repository
-from .models import AuthSession, Role, User
+from .models import AuthSession, Plan, Role, User
 from .passwords import hash_password_async, verify_password
 from .tokens import new_token, token_hash
 
@@ -105,5 +105,15 @@ async def create_admin(session: AsyncSession, email: str, password: str) -> User
         user.role = Role.ADMIN
         user.password_hash = await hash_password_async(password)
         await repository.delete_sessions_of(session, user.id)
+    await session.flush()
+    return user
+
+
+async def set_plan(session: AsyncSession, user_id: int, plan: Plan) -> User:
+    """Set a user's plan by hand (administrators: a refund, a comped account)."""
+    user = await repository.user_by_id(session, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    user.plan = plan
     await session.flush()
     return user

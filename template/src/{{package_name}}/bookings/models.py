@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..models import Base
+from ..db.base import Base
 
 NOTE_MAX_LENGTH = 500
 # Named by hand: the naming convention has no key for exclusion constraints.

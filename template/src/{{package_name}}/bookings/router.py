@@ -1,17 +1,17 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response, status
+from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from .. import idempotency
 from ..auth.dependencies import AdminUser, CurrentUser
-from ..db import SessionDep
-from ..dependencies import PageDep
+from ..db.session import SessionDep
 from ..errors import PreconditionRequired
+from ..kit import idempotency
+from ..kit.pagination import PageDep
+from ..kit.schemas import MAX_ID
 from . import repository, service
 from .etags import etag, version_matched
 from .schemas import (
-    MAX_ID,
     BookingCreate,
     BookingOut,
     BookingPage,
@@ -21,8 +21,8 @@ from .schemas import (
     SlotPage,
 )
 
-slots_router = APIRouter(prefix="/api/v1/slots", tags=["slots"])
-router = APIRouter(prefix="/api/v1/bookings", tags=["bookings"])
+slots_router = APIRouter(prefix="/slots", tags=["slots"])
+router = APIRouter(prefix="/bookings", tags=["bookings"])
 
 BookingId = Annotated[int, Path(ge=1, le=MAX_ID)]
 IfMatch = Annotated[
@@ -58,6 +58,7 @@ async def book(
     body: BookingCreate,
     user: CurrentUser,
     session: SessionDep,
+    request: Request,
     response: Response,
     idempotency_key: idempotency.IdempotencyKey = None,
 ) -> BookingOut | JSONResponse:
@@ -70,7 +71,8 @@ async def book(
         held = claimed
     booking = await service.book(session, user, body.slot_id, body.note)
     out = BookingOut.of(booking)
-    headers = {"Location": f"{router.prefix}/{booking.id}", "ETag": etag(booking.version)}
+    location = request.app.url_path_for("get_booking", booking_id=str(booking.id))
+    headers = {"Location": location, "ETag": etag(booking.version)}
     response.headers.update(headers)
     if held is not None:
         await idempotency.remember(

@@ -3,10 +3,10 @@ from typing import Self
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from ..schemas import PageOut, RequestModel, ResponseModel
+from ..kit.pagination import PageOut
+from ..kit.schemas import MAX_ID, RequestModel, ResponseModel
 from .models import NOTE_MAX_LENGTH, Booking
 
-MAX_ID = 2**63 - 1
 MAX_SLOT_LENGTH = timedelta(days=1)
 
 

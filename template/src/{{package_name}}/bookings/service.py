@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import User
-from ..db import EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlstate
+from ..db.sqlstate import EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlstate
 from ..errors import Conflict, NotFound, PreconditionFailed
 from . import repository
 from .models import Booking, Slot

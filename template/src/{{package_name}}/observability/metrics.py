@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..client_ip import client_ip_of
+from ..middleware.client_ip import client_ip_of
 from ..settings import Settings
 
 logger = structlog.get_logger(__name__)

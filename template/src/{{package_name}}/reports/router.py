@@ -1,11 +1,11 @@
 from fastapi import APIRouter, Response
 
 from ..auth.dependencies import PaidUser
-from ..bookings import repository
-from ..db import SessionDep
+from ..bookings import repository as booking_records
+from ..db.session import SessionDep
 from .csv_export import to_csv
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"])
 
 # A report is one download: enough for years of bookings, bounded all the same.
 MAX_REPORT_ROWS = 10_000
@@ -22,7 +22,7 @@ BOOKING_COLUMNS = ("id", "starts_at", "ends_at", "note", "created_at")
 )
 async def bookings_csv(user: PaidUser, session: SessionDep) -> Response:
     """The caller's bookings as CSV. Paid plans only: the plan is read from the database."""
-    bookings = await repository.bookings_of(session, user.id, MAX_REPORT_ROWS, 0)
+    bookings = await booking_records.bookings_of(session, user.id, MAX_REPORT_ROWS, 0)
     rows = [[booking[column] for column in BOOKING_COLUMNS] for booking in bookings]
     return Response(
         to_csv(BOOKING_COLUMNS, rows),

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base
+from ..db.base import Base
 
 # Stripe's ids and types are far shorter; the bounds keep a bad payload from storing megabytes.
 EVENT_ID_MAX_LENGTH = 255

@@ -3,19 +3,15 @@ from typing import Annotated
 import structlog
 from fastapi import APIRouter, Header, Request
 
-from ..db import SessionDep
-from ..dependencies import SettingsDep
+from ..db.session import SessionDep
 from ..errors import ServiceUnavailable
+from ..kit.dependencies import SettingsDep
 from . import service
 from .schemas import WebhookAck
 
 logger = structlog.get_logger(__name__)
 
-router = APIRouter(prefix="/api/v1/billing", tags=["billing"])
-
-# Public: Stripe's signature authenticates the caller, not a session (route inventories
-# list it among the public routes).
-WEBHOOK_PATH = f"{router.prefix}/webhook"
+router = APIRouter(prefix="/billing", tags=["billing"])
 
 StripeSignature = Annotated[
     str | None,

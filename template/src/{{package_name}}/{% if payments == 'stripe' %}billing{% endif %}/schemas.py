@@ -3,7 +3,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ..schemas import ResponseModel
+from ..kit.schemas import ResponseModel
 from .models import EVENT_ID_MAX_LENGTH, EVENT_TYPE_MAX_LENGTH
 
 # What the webhook did with an event; Stripe's dashboard shows it with each delivery.

@@ -9,7 +9,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .settings import Settings
+from ..settings import Settings
 
 
 class InvalidToken(Exception):

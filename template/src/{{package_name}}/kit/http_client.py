@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import structlog
 
-from .errors import BadGateway, GatewayTimeout, ServiceUnavailable
-from .settings import Settings
+from ..errors import BadGateway, GatewayTimeout, ServiceUnavailable
+from ..settings import Settings
 
 logger = structlog.get_logger(__name__)
 

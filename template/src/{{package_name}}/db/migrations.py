@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 # The project root holds alembic.ini and migrations/ (the app is installed
 # in editable mode from the project directory, in development and in images).
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # The PostgreSQL advisory lock every migration run holds (migrations/env.py), so
 # that several instances running `migrate` at once upgrade one after the other.
 MIGRATION_LOCK_ID = 0x5CAFF01D

@@ -10,8 +10,8 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import RequestTooLarge
-from .exception_handlers import problem
+from ..errors import RequestTooLarge
+from ..exception_handlers import problem
 
 
 class BodyTooLarge(HTTPException):

@@ -21,8 +21,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .errors import Conflict, UnprocessableContent
-from .models import Base
+from ..db.base import Base
+from ..errors import Conflict, UnprocessableContent
 
 # How long a key is remembered; after that it may be used again.
 KEY_LIFETIME = timedelta(hours=24)
