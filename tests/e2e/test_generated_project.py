@@ -34,6 +34,51 @@ def git(project: Path, *args: str) -> str:
 def test_lint_passes(project: GeneratedProject) -> None:
     output = project.make("lint")
     assert "All checks passed!" in output
+    assert "Contracts: 3 kept, 0 broken." in output
+
+
+# Each breaks one rule of the generated app's import contracts.
+LAYER_VIOLATIONS = {
+    # a repository reaching up to its service
+    "bookings/repository.py": "from . import service as _up",
+    # a domain reaching into another beside it, outside a named seam
+    "notes/router.py": "import sqlalchemy as _sql\nfrom ..bookings import service as _beside",
+    # a building block that knows a domain
+    "kit/pagination.py": "from ..auth import models as _domain",
+}
+
+
+def test_the_import_contracts_catch_what_they_should(
+    project: GeneratedProject, tmp_path: Path
+) -> None:
+    """A copy of the package with one violation per contract: `lint-imports` names each."""
+    package = project.answers["package_name"]
+    copy = tmp_path / "project"
+    (copy / "src").mkdir(parents=True)
+    subprocess.run(["cp", "-r", project.path / "src" / package, copy / "src"], check=True)
+    (copy / "pyproject.toml").write_text((project.path / "pyproject.toml").read_text())
+    for module, line in LAYER_VIOLATIONS.items():
+        path = copy / "src" / package / module
+        path.write_text(path.read_text() + "\n" + line + "\n")
+    # PYTHONPATH first: the copy is analysed, not the editable install of the original.
+    result = subprocess.run(
+        [project.path / ".venv" / "bin" / "lint-imports", "--no-cache"],
+        cwd=copy,
+        env={**project.env, "PYTHONPATH": str(copy / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = result.stdout
+    assert result.returncode == 1, output + result.stderr
+    assert "Contracts: 0 kept, 3 broken." in output
+    for expected in (
+        f"{package}.bookings.repository -> {package}.bookings.service",
+        f"{package}.notes.router -> {package}.bookings.service",
+        f"{package}.kit.pagination -> {package}.auth.models",
+        f"{package}.notes.router -> sqlalchemy",
+    ):
+        assert expected in output, output
 
 
 def test_types_pass_mypy_strict(project: GeneratedProject) -> None:

@@ -100,7 +100,7 @@ def test_renders_cleanly(copie: Any, template_repo: Path, answers: dict[str, str
     assert_one_platform(project, answers["python_version"])
     # Payments: the billing domain, its migration, its tests and its dependency, or none of them.
     stripe = answers["payments"] == "stripe"
-    billing = {"src/my_app/billing/router.py", "tests/test_billing.py"}
+    billing = {"src/my_app/billing/router.py", "tests/billing/test_billing.py"}
     billing |= {"migrations/versions/20261127_0004_billing_events.py"}
     assert (billing <= files) == stripe
     assert ("stripe" in (project / "pyproject.toml").read_text()) == stripe

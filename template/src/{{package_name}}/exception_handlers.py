@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .db.sqlstate import EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlstate
 from .errors import AppError, Conflict, ServiceUnavailable
+from .kit import idempotency
 from .observability import sentry
 from .observability.request_id import current_request_id
 
@@ -157,6 +158,7 @@ def log_and_report(error: BaseException) -> None:
 
 def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(idempotency.Replayed, idempotency.replayed_response)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(IntegrityError, _integrity_error)

@@ -81,6 +81,11 @@ async def current_user(auth_session: CurrentSession) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
+async def current_user_id(user: CurrentUser) -> int:
+    """The caller's id: whose idempotency keys, for instance."""
+    return user.id
+
+
 async def admin_user(user: CurrentUser) -> User:
     if user.role is not Role.ADMIN:
         raise Forbidden("This needs an administrator.")

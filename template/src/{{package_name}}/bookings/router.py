@@ -1,12 +1,11 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request, Response, status
-from fastapi.responses import JSONResponse
 
-from ..auth.dependencies import AdminUser, CurrentUser
+from ..auth.dependencies import AdminUser, CurrentUser, current_user_id
 from ..db.session import SessionDep
 from ..errors import PreconditionRequired
-from ..kit import idempotency
+from ..kit.idempotency import Idempotent, guard
 from ..kit.pagination import PageDep
 from ..kit.schemas import MAX_ID
 from . import repository, service
@@ -51,7 +50,6 @@ async def list_slots(_user: CurrentUser, session: SessionDep, page: PageDep) -> 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=BookingOut,
     responses={409: {"description": "The slot is taken, or the same key is in flight"}},
 )
 async def book(
@@ -60,25 +58,13 @@ async def book(
     session: SessionDep,
     request: Request,
     response: Response,
-    idempotency_key: idempotency.IdempotencyKey = None,
-) -> BookingOut | JSONResponse:
+    once: Annotated[Idempotent, guard("book", BookingCreate, owner=current_user_id)],
+) -> BookingOut:
     """Book a slot. A second booking of the same slot is 409, whoever sends it first."""
-    held: idempotency.Claim | None = None
-    if idempotency_key is not None:
-        claimed = await idempotency.claim(session, user.id, idempotency_key, "book", body)
-        if isinstance(claimed, JSONResponse):
-            return claimed  # the stored response of the first request with this key
-        held = claimed
     booking = await service.book(session, user, body.slot_id, body.note)
-    out = BookingOut.of(booking)
     location = request.app.url_path_for("get_booking", booking_id=str(booking.id))
-    headers = {"Location": location, "ETag": etag(booking.version)}
-    response.headers.update(headers)
-    if held is not None:
-        await idempotency.remember(
-            session, held, status.HTTP_201_CREATED, out.model_dump(mode="json"), headers
-        )
-    return out
+    response.headers.update({"Location": location, "ETag": etag(booking.version)})
+    return once.keep(BookingOut.of(booking))
 
 
 @router.get("")

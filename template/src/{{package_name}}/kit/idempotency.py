@@ -5,24 +5,35 @@ the same transaction as its effects. A replay gets the stored response; the
 same key with another body is refused (422); a retry that arrives while the
 first is still running gets 409 instead of running twice. Only successful
 responses are stored: a request that failed can be retried with its key.
+
+A route takes part with one parameter and hands its result to `keep`:
+
+    async def book(..., once: Annotated[Idempotent, guard("book", BookingCreate, owner=...)]):
+        ...
+        return once.keep(out)
 """
 
 import hashlib
 import json
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Header
+from fastapi import Depends, Header, Request, Response
+from fastapi.params import Depends as DependsParam
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base
+from ..db.session import SessionDep
 from ..errors import Conflict, UnprocessableContent
+
+Out = TypeVar("Out", bound=BaseModel)
 
 # How long a key is remembered; after that it may be used again.
 KEY_LIFETIME = timedelta(hours=24)
@@ -114,3 +125,72 @@ async def remember(
         )
     )
     await session.flush()
+
+
+class Replayed(Exception):
+    """A retry: answered with the response the key's first request produced."""
+
+    def __init__(self, response: JSONResponse) -> None:
+        super().__init__("replayed")
+        self.response = response
+
+
+async def replayed_response(_request: Request, replay: Exception) -> Response:
+    """The exception handler that sends a replay (installed by exception_handlers)."""
+    assert isinstance(replay, Replayed)
+    return replay.response
+
+
+@dataclass
+class Idempotent:
+    """What a route taking part needs: `keep(out)` marks the response to store."""
+
+    held: Claim | None = None
+    kept: BaseModel | None = None
+
+    def keep(self, out: Out) -> Out:
+        self.kept = out
+        return out
+
+
+def guard(
+    operation: str, body: type[BaseModel], *, owner: Callable[..., Awaitable[int]]
+) -> DependsParam:
+    """The dependency for an idempotent route: `operation` names it, `body` is its
+    request schema, `owner` a dependency giving the id whose keys these are."""
+
+    async def idempotent(
+        request: Request,
+        response: Response,
+        session: SessionDep,
+        owner_id: Annotated[int, Depends(owner)],
+        key: IdempotencyKey = None,
+    ) -> AsyncIterator[Idempotent]:
+        once = Idempotent()
+        if key is not None:
+            try:
+                parsed = body.model_validate_json(await request.body())
+            except ValidationError:
+                parsed = None  # FastAPI answers 422 for the body; nothing to hold
+            if parsed is not None:
+                claimed = await claim(session, owner_id, key, operation, parsed)
+                if isinstance(claimed, JSONResponse):
+                    raise Replayed(claimed)
+                once.held = claimed
+        yield once
+        if once.held is None:
+            return
+        if once.kept is None:
+            raise RuntimeError(f"{operation}: an idempotent route must return once.keep(out)")
+        route_status = getattr(request.scope.get("route"), "status_code", None)
+        await remember(
+            session,
+            once.held,
+            response.status_code or route_status or 200,
+            once.kept.model_dump(mode="json"),
+            dict(response.headers),
+        )
+
+    # Function scope: the response is stored before the request's transaction commits.
+    dependency: DependsParam = Depends(idempotent, scope="function")
+    return dependency
