@@ -8,8 +8,10 @@ every worker writes its numbers; `serve` empties it and exports it to the worker
 import os
 import time
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import structlog
+from fastapi.routing import iter_route_contexts
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -56,10 +58,29 @@ SLOW_QUERIES = Counter("db_slow_queries_total", "Queries slower than the thresho
 UNMATCHED_ROUTE = "<unmatched>"
 
 
+# Each app's routes with their full path templates. A route of an included router knows
+# only its own part of the path (`/bookings/{booking_id}`); FastAPI resolves the prefixes
+# (`/api/v1`) when it lists the app's routes. Keyed by id: routes compare by value.
+_TEMPLATES: WeakKeyDictionary[Any, dict[int, str]] = WeakKeyDictionary()
+
+
+def _full_templates(app: Any) -> dict[int, str]:
+    if app not in _TEMPLATES:
+        _TEMPLATES[app] = {
+            id(context.original_route): context.path
+            for context in iter_route_contexts(app.routes)
+            if context.path is not None
+        }
+    return _TEMPLATES[app]
+
+
 def route_template(scope: Scope) -> str:
-    """The matched route's path template: bounded cardinality, no ids in labels."""
+    """The matched route's full path template: bounded cardinality, no ids in labels."""
     route = scope.get("route")
-    return str(getattr(route, "path", UNMATCHED_ROUTE))
+    if route is None:
+        return UNMATCHED_ROUTE
+    full = _full_templates(scope["app"]).get(id(route)) if "app" in scope else None
+    return full or str(getattr(route, "path", UNMATCHED_ROUTE))
 
 
 class MetricsMiddleware:
