@@ -1,5 +1,6 @@
-"""Fixtures shared by the template and end-to-end tests, and how the suite's workers
-share the tests out."""
+"""Fixtures shared across folders (the fake templates and their projects come from
+tests/fixtures.py; each folder that wants the isolated environment imports it in its
+own conftest.py), and how the suite's workers share the tests out."""
 
 import re
 from pathlib import Path
@@ -8,6 +9,12 @@ from typing import Any
 import pytest
 
 import scaffold
+from tests.fixtures import (  # noqa: F401  (fixtures are found by name)
+    fake_template,
+    generated,
+    make_project,
+    template,
+)
 from tools.snapshot import snapshot_template
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -53,7 +53,7 @@ def combination_id(answers: Mapping[str, str]) -> str:
 
 
 # Tracked files that only the CI pipeline and the deploy scripts read: the generated
-# project's own test suite never opens or runs them (tests/template/test_render.py
+# project's own test suite never opens or runs them (tests/builtin_template/test_render.py
 # checks that no generated test names them).
 CI_AND_DEPLOY_ONLY: tuple[str, ...] = (".github/", ".gitlab-ci.yml", "docs/deploy.md")
 CI_AND_DEPLOY_ONLY += ("deploy/compose/", "deploy/kubernetes/")

@@ -11,9 +11,7 @@ import scaffold.commands.update
 import scaffold.template.render
 from scaffold import diff_project, new_project, update_project
 from scaffold.template import render_cache as _render_cache
-
-from .conftest import commit_all
-from .test_scenarios import edit
+from tests.fixtures import commit_all, edit
 
 
 def generate(template: Path, tmp_path: Path) -> Path:

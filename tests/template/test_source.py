@@ -21,10 +21,8 @@ from scaffold.cli import app
 from scaffold.project import keep_recorded_source
 from scaffold.template import builtin
 from tests.fake_templates import COPIER_YML, git
+from tests.fixtures import commit_all, edit, git_fingerprint
 from tools.template_bundle import build_template_bundle
-
-from .conftest import commit_all, git_fingerprint
-from .test_scenarios import edit
 
 runner = CliRunner()
 MakeProject = Callable[..., Path]

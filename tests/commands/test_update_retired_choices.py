@@ -12,8 +12,7 @@ from typer.testing import CliRunner
 from scaffold import new_project
 from scaffold.cli import app
 from tests.fake_templates import git
-
-from .conftest import git_fingerprint
+from tests.fixtures import git_fingerprint
 
 runner = CliRunner()
 

@@ -14,9 +14,7 @@ from scaffold import check_project, diff_project, new_project
 from scaffold.cli import app
 from scaffold.template.changelog import changelog_between
 from tests.fake_templates import CHANGELOG, V1, V2, commit_version, git, write_version
-
-from .conftest import commit_all, git_fingerprint
-from .test_scenarios import edit
+from tests.fixtures import commit_all, edit, git_fingerprint
 
 runner = CliRunner()
 MakeProject = Callable[..., Path]

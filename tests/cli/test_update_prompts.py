@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.unit.test_interactive import Terminal
+from tests.cli.test_prompts import Terminal
 
 
 def test_questions_are_asked_again_with_the_recorded_answers(

@@ -19,9 +19,8 @@ from typer.testing import CliRunner
 from scaffold import new_project
 from scaffold.cli import app
 from tests.fake_templates import git
+from tests.fixtures import commit_all, git_fingerprint
 from tools.snapshot import snapshot_template
-
-from .conftest import commit_all, git_fingerprint
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()

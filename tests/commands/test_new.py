@@ -73,7 +73,7 @@ def test_new_project_without_git(fake_template: Path, tmp_path: Path) -> None:
     assert result.git_branch is None
     assert not (tmp_path / "app" / ".git").exists()
     # The fake template offers 3.11 and 3.12 (default 3.12): the newest one installed wins
-    # (tests/unit/test_template.py tests how they are found).
+    # (tests/template/test_model.py tests how they are found).
     running = f"{sys.version_info.major}.{sys.version_info.minor}"
     expected = "3.11" if running == "3.11" and not installed_python("3.12") else "3.12"
     assert answers_of(tmp_path / "app")["python_version"] == expected

@@ -15,8 +15,7 @@ from typer.testing import CliRunner
 
 from scaffold import update_project
 from scaffold.cli import app
-
-from .conftest import git_fingerprint, status
+from tests.fixtures import edit, git_fingerprint, status
 
 runner = CliRunner()
 MakeProject = Callable[..., Path]
@@ -27,12 +26,6 @@ TEMPLATE_V2_LINES = {  # a line of each change v2.0.0 makes to files users keep
     "src/demo_app/main.py": 'return f"Hello there, {name}!"',
     "CHANGES.txt": "new in v2",
 }
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new))
 
 
 def update(project: Path, *args: str) -> tuple[int, str, str]:

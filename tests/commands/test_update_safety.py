@@ -13,9 +13,7 @@ import scaffold.merge.apply
 from scaffold import ScaffoldError, UsageError, update_project
 from scaffold.cli import app
 from tests.fake_templates import git
-
-from .conftest import commit_all, git_fingerprint, worktree
-from .test_scenarios import edit
+from tests.fixtures import commit_all, edit, git_fingerprint, worktree
 
 runner = CliRunner()
 MakeProject = Callable[..., Path]

@@ -1,4 +1,8 @@
-"""Fixtures for the update tests: an isolated environment, a two-version template, projects."""
+"""Fixtures and helpers the CLI and library tests share: an isolated environment, the
+fake templates (one version, two versions), projects generated from them, and ways to
+compare a project before and after a command.
+
+Each test folder's conftest.py imports the fixtures it uses from here."""
 
 from __future__ import annotations
 
@@ -11,13 +15,20 @@ from pathlib import Path
 import pytest
 
 from scaffold import new_project
-from tests.fake_templates import git, make_two_versions
+from tests.fake_templates import git, make_template, make_two_versions
 from tests.isolation import isolate_user_environment
 
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the user's git config, caches and copier settings out of every test."""
     return isolate_user_environment(monkeypatch, tmp_path / "home")
+
+
+@pytest.fixture(scope="session")
+def fake_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean, tagged (v1.0.0) template repository; read-only for the tests."""
+    return make_template(tmp_path_factory.mktemp("fake-template"))
 
 
 @pytest.fixture(scope="session")
@@ -90,3 +101,10 @@ def status(project: Path) -> str:
         text=True,
         check=True,
     ).stdout
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` (which must be there) with `new` in the file at `path`."""
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new))
