@@ -1,3 +1,3 @@
 """scaffold's version: its own module, so that no module imports the package root for it."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
