@@ -27,6 +27,8 @@ _PATH = Annotated[
 _DEBUG = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
 EXIT_INTERRUPTED = 130
+EXIT_PREVIEW_NEEDS_YOU = 3
+"""`update --pretend`: the update would leave files that need the user (nothing was written)."""
 
 app = typer.Typer(
     name="scaffold",
@@ -76,6 +78,20 @@ def _exit_codes(debug: bool) -> Iterator[None]:
             traceback.print_exc()
         typer.echo("aborted: nothing was left behind", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _restore_interrupted_update(path: Path) -> None:
+    """Before a command reads the project: undo an update killed while it was writing."""
+    from scaffold.merge.journal import recover  # noqa: PLC0415 (lazy)
+
+    restored = recover(path)
+    if restored is not None:
+        files = f"{restored.files} file{'' if restored.files == 1 else 's'}"
+        typer.echo(
+            f"warning: an update of {restored.project} was interrupted ({restored.cause}) "
+            f"while writing; the project was restored as it was before it ({files})",
+            err=True,
+        )
 
 
 def _parse_data(pairs: list[str]) -> dict[str, str]:
@@ -196,6 +212,7 @@ def update(  # noqa: PLR0913, PLR0917 (typer maps parameters to options)
     from scaffold.report import update_summary  # noqa: PLC0415 (lazy)
 
     with _exit_codes(debug):
+        _restore_interrupted_update(path)
         result = update_project(
             path,
             vcs_ref=vcs_ref,
@@ -209,10 +226,13 @@ def update(  # noqa: PLR0913, PLR0917 (typer maps parameters to options)
     if result.patch:
         typer.echo(result.patch.rstrip("\n"))
     typer.echo(update_summary(result))
-    if not result.ok:
-        count = len(result.conflicts) + len(result.unresolved)
-        typer.echo(f"error: {count} conflict(s) to resolve (listed above)", err=True)
-        raise typer.Exit(1)
+    if result.ok:
+        return
+    if result.pretend:  # nothing was written: a preview's answer, not an error
+        raise typer.Exit(EXIT_PREVIEW_NEEDS_YOU)
+    count = len(result.conflicts) + len(result.set_aside) + len(result.unresolved)
+    typer.echo(f"error: {count} file(s) need you (listed above)", err=True)
+    raise typer.Exit(1)
 
 
 @app.command()
@@ -222,6 +242,7 @@ def check(path: _PATH = Path(), debug: _DEBUG = False) -> None:
     from scaffold.report import check_summary  # noqa: PLC0415 (lazy)
 
     with _exit_codes(debug):
+        _restore_interrupted_update(path)
         result = check_project(path)
     typer.echo(check_summary(result))
     if not result.ok:
@@ -242,6 +263,7 @@ def diff(
     from scaffold.report import diff_summary  # noqa: PLC0415 (lazy)
 
     with _exit_codes(debug):
+        _restore_interrupted_update(path)
         result = diff_project(path)
     typer.echo(diff_summary(result))
     if exit_code and result.differs:

@@ -8,9 +8,14 @@ _START, _MIDDLE, _END = b"<<<<<<<", b"=======", b">>>>>>>"
 _LARGEST = 10 * 1024 * 1024  # bigger files are data, not merged source
 
 
+def is_binary(content: bytes) -> bool:
+    """git's test: a NUL byte in the first 8000 bytes."""
+    return b"\0" in content[:8000]
+
+
 def has_conflict_markers(content: bytes) -> bool:
     """Whether `content` holds a whole conflict: `<<<<<<<`, `=======`, `>>>>>>>` lines."""
-    if b"\0" in content[:8000]:  # binary: git writes no markers into it
+    if is_binary(content):  # git writes no markers into it
         return False
     expected = _START
     for line in content.splitlines():

@@ -74,9 +74,9 @@ def test_conflicting_edit_is_written_inline_and_listed(make_project: MakeProject
         "<<<<<<< your-project\ntimeout = 10\n=======\ntimeout = 60\n>>>>>>> template-v2.0.0\n"
         in (config)
     )
-    assert "Conflicts: resolve" in out
+    assert "1 file(s) need you:" in out
     assert "    config.toml" in out
-    assert "1 conflict(s) to resolve" in err
+    assert "1 file(s) need you" in err
     assert not list(project.rglob("*.rej"))
     assert_template_changes(project)
     assert git_fingerprint(project) == before
@@ -113,7 +113,7 @@ def test_deleted_files_stay_deleted(make_project: MakeProject) -> None:
     assert code == 0, out
     assert not (project / "notes.txt").exists()
     assert not (project / "src/demo_app/util.py").exists()
-    assert "left deleted (you had deleted them; the template changed them)" in out
+    assert "left deleted (you had deleted them; the template changed or moved them)" in out
     assert "    notes.txt" in out
     assert_template_changes(project)
     assert git_fingerprint(project) == before
@@ -257,7 +257,7 @@ def test_library_result_lists_what_happened(make_project: MakeProject) -> None:
     assert (result.from_version, result.to_version) == ("v1.0.0", "v2.0.0")
     assert result.conflicts == ("config.toml",)
     assert result.kept == ("obsolete.txt",)
-    assert result.left_deleted == ("notes.txt",)
+    assert result.left_deleted == (("notes.txt", None),)
     assert "CHANGES.txt" in result.added
     assert "guide/oldname.md" in result.deleted
     assert not result.ok

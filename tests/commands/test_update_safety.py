@@ -106,7 +106,8 @@ def test_pretend_shows_the_real_diff_and_changes_nothing(make_project: MakeProje
 
     result = runner.invoke(app, ["update", str(project), "--defaults", "--pretend"])
 
-    assert result.exit_code == 1  # the update would leave a conflict
+    assert result.exit_code == 3  # the update would leave a conflict (a preview: no error)
+    assert "error" not in result.stderr
     out = result.stdout
     assert "+## Deploying" in out
     assert "+<<<<<<< your-project" in out

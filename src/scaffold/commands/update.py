@@ -5,8 +5,10 @@
    with the new answers (theirs) into temporary directories, in parallel.
 3. Merge base, the project at HEAD (ours) and theirs in a scratch repository
    (`merge/three_way.py`), which corrects the cases where copier would lose the user's work.
-4. Write the result into the work tree, all or nothing (`merge/apply.py`); `--pretend` stops
-   before and returns the patch instead. The project's `.git` is only ever read.
+4. Write the result into the work tree, all or nothing (`merge/apply.py`), never over a
+   file git does not track (`merge/untracked.py`); a journal in the git directory lets
+   the next run undo a write that was killed (`merge/journal.py`). `--pretend` stops
+   before and returns the patch instead. Apart from the journal, `.git` is only read.
 5. Scan the project for conflict markers.
 """
 
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +23,13 @@ from typing import Any
 
 from scaffold.conflicts import files_with_conflict_markers
 from scaffold.errors import ScaffoldError, UsageError
+from scaffold.interrupts import terminate_as_interrupt
 from scaffold.merge.apply import apply_changes
+from scaffold.merge.journal import locate
 from scaffold.merge.scratch import Scratch
 from scaffold.merge.three_way import MergeReport, Trees, merge_update
+from scaffold.merge.untracked import set_aside_untracked
+from scaffold.merge.workdir import update_workdir
 from scaffold.project import (
     Project,
     answers_only,
@@ -72,7 +77,13 @@ class UpdateResult:
     merged: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
     moved: tuple[tuple[str, str], ...] = ()
-    left_deleted: tuple[str, ...] = ()
+    left_deleted: tuple[tuple[str, str | None], ...] = ()
+    """(your path, the template's new path if it moved it): deleted by you, left deleted."""
+    set_aside: tuple[tuple[str, str], ...] = ()
+    """(your file, kept as it is; the template's version, written beside it): binary
+    files both sides changed, and files git does not track where the template adds one."""
+    answers_comments: tuple[str, ...] = ()
+    """Lines you had commented in the answers file that the new one could not keep."""
     answers_changed: tuple[tuple[str, Any, Any], ...] = ()
     """(question, old answer, new answer)."""
     patch: str = ""
@@ -84,7 +95,7 @@ class UpdateResult:
     @property
     def ok(self) -> bool:
         """No conflict is left for the user to resolve."""
-        return not self.conflicts and not self.unresolved
+        return not self.conflicts and not self.unresolved and not self.set_aside
 
 
 def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
@@ -112,9 +123,13 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
     state = git_state(project)
     dirty = uncommitted_changes(project)
     if dirty:
+        # Likely the last update's result, if its summary was never seen (the terminal
+        # closed, the process killed after writing): name what is left to resolve.
+        marked = files_with_conflict_markers(project)
+        markers = f"; conflict markers in {listed(marked)}" if marked else ""
         raise ScaffoldError(
-            f"{project.path} has uncommitted changes ({listed(dirty)}); commit or stash "
-            "them first, so the update can be reviewed and undone"
+            f"{project.path} has uncommitted changes ({listed(dirty)}){markers}; commit or "
+            "stash them first, so the update can be reviewed and undone"
         )
     if not defaults and (sys.stdin is None or not sys.stdin.isatty()):
         raise UsageError(
@@ -154,9 +169,8 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
             pretend=pretend,
             up_to_date=True,
         )
-    with tempfile.TemporaryDirectory(prefix="scaffold-update-") as tmp:
-        work = Path(tmp)
-        theirs, report, scratch = _compute(
+    with terminate_as_interrupt(), update_workdir() as work:  # SIGTERM restores, as Ctrl-C
+        theirs, report, scratch, answers_changed = _compute(
             project,
             source,
             state.objects,
@@ -171,7 +185,7 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
         patch = scratch.patch(state.head_tree, report.tree) if pretend else ""
         if not pretend:
             contents = scratch.blobs(c.new.blob for c in changes if c.new is not None)
-            apply_changes(project.path, changes, contents)
+            apply_changes(project.path, changes, contents, journal=locate(project.path))
     conflicts = report.conflicts if pretend else files_with_conflict_markers(project)
     to_version = theirs.commit or target
     changelog = changelog_for(source, recorded, target, to_version)
@@ -191,11 +205,9 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
         kept=tuple(report.kept),
         moved=tuple(report.moved),
         left_deleted=tuple(report.left_deleted),
-        answers_changed=tuple(
-            (key, project.answers.get(key), value)
-            for key, value in sorted(theirs.answers.items())
-            if project.answers.get(key) != value
-        ),
+        set_aside=tuple(report.set_aside),
+        answers_comments=tuple(report.answers_comments),
+        answers_changed=tuple(answers_changed),
         patch=patch,
         warnings=(*warnings, *(_update_notice(notice) for notice in theirs.notices)),
     )
@@ -249,8 +261,9 @@ def _compute(  # noqa: PLR0913 (one step of update_project)
     answers: dict[str, Any],
     changes: Mapping[str, Any],
     defaults: bool,
-) -> tuple[Rendered, MergeReport, Scratch]:
-    """Render both versions (in parallel when possible) and merge them with the project."""
+) -> tuple[Rendered, MergeReport, Scratch, list[tuple[str, Any, Any]]]:
+    """Render both versions (in parallel when possible), merge them with the project, and
+    list the answers that change: (question, recorded answer, new answer)."""
     import copier  # noqa: F401 (imported before forking: the child inherits it)
 
     base_dir, theirs_dir = work / "base", work / "theirs"
@@ -319,4 +332,12 @@ def _compute(  # noqa: PLR0913 (one step of update_project)
         answers_file=project.answers_file,
         skip_if_exists=theirs.skip_if_exists,
     )
-    return theirs, report, scratch
+    report.tree, untracked = set_aside_untracked(scratch, project.path, head_tree, report.tree)
+    report.set_aside = sorted([*report.set_aside, *untracked])
+    recorded_answers = answers_only(project.answers)
+    report_answers = [
+        (key, recorded_answers.get(key), value)
+        for key, value in sorted(theirs_answers.items())
+        if recorded_answers.get(key) != value
+    ]
+    return theirs, report, scratch, report_answers

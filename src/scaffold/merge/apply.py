@@ -1,40 +1,42 @@
 """Writing a computed update into the project: all of it, or (on any failure) none of it.
 
-Every path about to change is saved first (bytes, mode, times); if anything fails or
-the user presses Ctrl-C while writing, each saved path is put back, the directories
-made are removed and the ones removed are made again. Only the work tree is written:
-the project's `.git` is never touched.
+Every path about to change is saved first (bytes, mode, times), in memory and in a
+journal in the git directory (`journal.py`); if anything fails or the user presses
+Ctrl-C while writing, each saved path is put back, the directories made are removed and
+the ones removed are made again. If the process dies instead (SIGKILL, a power cut), the
+next scaffold run does the same from the journal. Files are fsynced before the journal
+goes. Apart from the journal, only the work tree is written: `.git` is never touched.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import stat
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 
 from scaffold.errors import ScaffoldError
+from scaffold.interrupts import interrupts_deferred
+from scaffold.merge.journal import Before, Journal, Location
 from scaffold.merge.scratch import Change
 
 _SYMLINK = "120000"
 _EXECUTABLE = "100755"
 
 
-@dataclass(frozen=True)
-class _Saved:
-    path: Path
-    content: bytes | None  # None: there was nothing at this path
-    link: str | None
-    mode: int
-    times: tuple[int, int]
+def apply_changes(
+    root: Path,
+    changes: list[Change],
+    contents: Mapping[str, bytes],
+    journal: Location | None = None,
+) -> None:
+    """Make the files under `root` match `changes`; `contents` maps blob ids to bytes.
 
-
-def apply_changes(root: Path, changes: list[Change], contents: Mapping[str, bytes]) -> None:
-    """Make the files under `root` match `changes`; `contents` maps blob ids to bytes."""
+    With `journal`, the previous state is committed there before the first file changes
+    and removed once every new file is on disk: a kill or a power cut in between is
+    undone by `journal.recover` on the next run.
+    """
     for change in changes:
         target = root / change.path
         if change.new is not None and target.is_dir() and not target.is_symlink():
@@ -42,55 +44,68 @@ def apply_changes(root: Path, changes: list[Change], contents: Mapping[str, byte
                 f"cannot write {change.path}: a directory of that name is in the way "
                 "(move it, then update again)"
             )
-    saved = [_save(root / change.path) for change in changes]
-    made: list[Path] = []
-    removed: list[Path] = []
+    before = Before.take(root, [change.path for change in changes])
+    log: Journal | None = None
     try:
-        for change in changes:  # deletions first: a file may become a directory
-            if change.new is None:
-                _delete(root / change.path, root, removed)
-        for change in changes:
-            if change.new is not None:
-                _make_parents((root / change.path).parent, made)
-                _write(root / change.path, change.new.mode, contents[change.new.blob])
-    except BaseException as error:
-        with _sigint_deferred():
-            _restore(saved, made, removed)
-        if isinstance(error, OSError):
-            raise ScaffoldError(
-                f"the update could not be written ({error}); the project was restored as it was"
-            ) from error
-        raise
+        if journal is not None:
+            log = Journal.commit(journal, before)
+        try:
+            _write_changes(root, changes, contents)
+            before.sync()
+        except BaseException as error:
+            with interrupts_deferred():
+                _restore(before, error, journal=log is not None)
+                if log is not None:
+                    with suppress(ScaffoldError):  # kept, the next run finds all as it was
+                        log.remove()
+            if isinstance(error, OSError):
+                raise ScaffoldError(
+                    f"the update could not be written ({error}); the project was restored as it was"
+                ) from error
+            raise
+        if log is not None:
+            log.remove()
+    finally:
+        if log is not None:
+            log.close()
 
 
-def _save(path: Path) -> _Saved:
+def _write_changes(root: Path, changes: list[Change], contents: Mapping[str, bytes]) -> None:
+    for change in changes:  # deletions first: a file may become a directory
+        if change.new is None:
+            _delete(root / change.path, root)
+    for change in changes:
+        if change.new is not None:
+            _make_parents((root / change.path).parent)
+            _write(root / change.path, change.new.mode, contents[change.new.blob])
+
+
+def _restore(before: Before, error: BaseException, *, journal: bool) -> None:
     try:
-        info = path.lstat()
-    except (FileNotFoundError, NotADirectoryError):  # nothing there (or a file is a parent)
-        return _Saved(path, None, None, 0, (0, 0))
-    times = (info.st_atime_ns, info.st_mtime_ns)
-    if stat.S_ISLNK(info.st_mode):
-        return _Saved(path, b"", os.readlink(path), info.st_mode, times)
-    return _Saved(path, path.read_bytes(), None, info.st_mode, times)
+        before.restore()
+    except OSError as failure:
+        again = "; its journal keeps the previous files: run scaffold check to finish"
+        raise ScaffoldError(
+            f"the update could not be written ({error}), and restoring the project failed "
+            f"too ({failure}){again if journal else ''}"
+        ) from failure
 
 
-def _delete(path: Path, root: Path, removed: list[Path]) -> None:
+def _delete(path: Path, root: Path) -> None:
     path.unlink(missing_ok=True)
     parent = path.parent
     while parent != root and parent.is_dir() and not any(parent.iterdir()):
         parent.rmdir()
-        removed.append(parent)
         parent = parent.parent
 
 
-def _make_parents(directory: Path, made: list[Path]) -> None:
+def _make_parents(directory: Path) -> None:
     missing = []
     while not directory.exists():
         missing.append(directory)
         directory = directory.parent
     for new in reversed(missing):
         new.mkdir()
-        made.append(new)
 
 
 def _write(path: Path, mode: str, content: bytes) -> None:
@@ -104,14 +119,21 @@ def _write(path: Path, mode: str, content: bytes) -> None:
         current = path.stat().st_mode
     except FileNotFoundError:
         current = None
-    temporary = path.with_name(f".{path.name}.scaffold-tmp")
-    temporary.write_bytes(content)
     if current is not None and bool(current & 0o111) == executable:
         permissions = stat.S_IMODE(current)  # keep the user's permission bits
     else:
         umask = _umask()
         permissions = (0o777 if executable else 0o666) & ~umask
-    os.chmod(temporary, permissions)
+    temporary = path.with_name(f".{path.name}.scaffold-tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        os.fchmod(descriptor, permissions)
+        os.fsync(descriptor)  # on disk before the journal that could undo it goes
+    finally:
+        os.close(descriptor)
     os.replace(temporary, path)
 
 
@@ -119,43 +141,3 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
-
-
-def _restore(saved: list[_Saved], made: list[Path], removed: list[Path]) -> None:
-    for entry in saved:  # first clear what the update wrote ...
-        for leftover in (entry.path, entry.path.with_name(f".{entry.path.name}.scaffold-tmp")):
-            if leftover.is_symlink() or leftover.is_file():
-                leftover.unlink()
-    for directory in reversed(made):  # ... and the directories it made ...
-        try:
-            directory.rmdir()
-        except OSError:
-            continue  # not empty: something else lives there now
-    for directory in reversed(removed):  # ... then bring back what was there
-        directory.mkdir(parents=True, exist_ok=True)
-    for entry in saved:
-        if entry.content is None:
-            continue
-        entry.path.parent.mkdir(parents=True, exist_ok=True)
-        if entry.link is not None:
-            os.symlink(entry.link, entry.path)
-            continue
-        entry.path.write_bytes(entry.content)
-        os.chmod(entry.path, stat.S_IMODE(entry.mode))
-        os.utime(entry.path, ns=entry.times)
-
-
-@contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Let a second Ctrl-C wait until the project is restored."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pressed: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if pressed:
-        raise KeyboardInterrupt
