@@ -108,10 +108,10 @@ def render_version(  # noqa: PLR0913 (keyword-only copier settings)
     the terminal unless `defaults`. On failure, what was written stays: the caller
     owns the destination and removes it.
     """
-    import copier  # lazy: see copier_errors
+    from scaffold.template.copier_worker import Worker  # noqa: PLC0415 (lazy: see copier_errors)
 
     with copier_errors(destination) as notices:
-        worker = copier.run_copy(
+        worker = Worker.for_copy(
             src,
             destination,
             data=dict(answers),
@@ -119,10 +119,10 @@ def render_version(  # noqa: PLR0913 (keyword-only copier settings)
             vcs_ref=vcs_ref,
             defaults=defaults,
             user_defaults=dict(user_defaults or {}),
-            quiet=True,
             skip_tasks=not run_tasks,
-            cleanup_on_error=False,
         )
+        with worker:
+            worker.run_copy()
     remembered = {
         key: value
         for key, value in worker.answers.combined.items()
