@@ -73,10 +73,10 @@ def _exit_codes(debug: bool) -> Iterator[None]:
             traceback.print_exc()
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(error.exit_code) from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # its message, if any, says what was left
         if debug:
             traceback.print_exc()
-        typer.echo("aborted: nothing was left behind", err=True)
+        typer.echo(f"aborted: {interrupt or 'nothing was left behind'}", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 

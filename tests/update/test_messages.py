@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import scaffold.commands.update
 from scaffold import update_project
 from tests.fixtures import worktree
 from tests.update.scenario import NAME_YML, Files, make_project, update
@@ -157,3 +160,20 @@ def test_a_second_update_over_unresolved_conflicts_names_them(tmp_path: Path) ->
 
     assert again.code == 1
     assert "conflict markers in conflict.txt;" in again.err
+
+
+def test_an_interrupt_after_the_write_says_the_update_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path, {"a.txt": "a\n"}, {"a.txt": "a, v2\n"})
+
+    def interrupted(_project: object) -> list[str]:  # Ctrl-C while the files are scanned
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scaffold.commands.update, "files_with_conflict_markers", interrupted)
+
+    outcome = update(project)
+
+    assert outcome.code == 130
+    assert outcome.err.startswith("aborted: interrupted after the update was written")
+    assert (project / "a.txt").read_text() == "a, v2\n"

@@ -54,6 +54,11 @@ from scaffold.template.render_cache import render_key
 from scaffold.template.source import project_template, require_recorded_version, target_ref
 from scaffold.template.versions import is_downgrade
 
+INTERRUPTED_AFTER_WRITING = (
+    "interrupted after the update was written: it is in the work tree, uncommitted "
+    "(`git status` shows it); `scaffold check` lists any conflict left to resolve"
+)
+
 
 @dataclass(frozen=True)
 class UpdateResult:
@@ -169,26 +174,33 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
             pretend=pretend,
             up_to_date=True,
         )
-    with terminate_as_interrupt(), update_workdir() as work:  # SIGTERM restores, as Ctrl-C
-        theirs, report, scratch, answers_changed = _compute(
-            project,
-            source,
-            state.objects,
-            state.head_tree,
-            work,
-            target=target,
-            answers=answers,
-            changes=data or {},
-            defaults=defaults,
-        )
-        changes = scratch.changes(state.head_tree, report.tree)
-        patch = scratch.patch(state.head_tree, report.tree) if pretend else ""
-        if not pretend:
-            contents = scratch.blobs(c.new.blob for c in changes if c.new is not None)
-            apply_changes(project.path, changes, contents, journal=locate(project.path))
-    conflicts = report.conflicts if pretend else files_with_conflict_markers(project)
-    to_version = theirs.commit or target
-    changelog = changelog_for(source, recorded, target, to_version)
+    written = False
+    try:
+        with terminate_as_interrupt(), update_workdir() as work:  # SIGTERM restores, as Ctrl-C
+            theirs, report, scratch, answers_changed = _compute(
+                project,
+                source,
+                state.objects,
+                state.head_tree,
+                work,
+                target=target,
+                answers=answers,
+                changes=data or {},
+                defaults=defaults,
+            )
+            changes = scratch.changes(state.head_tree, report.tree)
+            patch = scratch.patch(state.head_tree, report.tree) if pretend else ""
+            if not pretend:
+                contents = scratch.blobs(c.new.blob for c in changes if c.new is not None)
+                apply_changes(project.path, changes, contents, journal=locate(project.path))
+                written = True
+        conflicts = report.conflicts if pretend else files_with_conflict_markers(project)
+        to_version = theirs.commit or target
+        changelog = changelog_for(source, recorded, target, to_version)
+    except KeyboardInterrupt:
+        if written:  # not "nothing was left behind": the update is in the work tree
+            raise KeyboardInterrupt(INTERRUPTED_AFTER_WRITING) from None
+        raise
     return UpdateResult(
         path=project.path,
         template=source.recorded,
