@@ -76,7 +76,7 @@ def _exit_codes(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt as interrupt:  # its message, if any, says what was left
         if debug:
             traceback.print_exc()
-        typer.echo(f"aborted: {interrupt or 'nothing was left behind'}", err=True)
+        typer.echo(f"aborted: {str(interrupt) or 'nothing was left behind'}", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
