@@ -31,6 +31,7 @@ from .observability.request_id import current_request_id
 logger = structlog.get_logger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+MAX_REPORTED_ERRORS = 20  # validation errors listed in a 422; the rest are counted
 DRIVERS = ("asyncpg", "sqlalchemy")
 
 
@@ -84,16 +85,21 @@ async def _validation_error(request: Request, error: Exception) -> ProblemRespon
     if body_errors and content_type and not _is_json(content_type):
         return problem(415, "Send the body as application/json.")
     # FastAPI's default echoes the input (a sign-up without email would send the
-    # password back): keep only where and why.
+    # password back): keep only where and why, for the first few (the answer stays
+    # small whatever the body held), with a count of the rest.
+    details = error.errors()
     errors = [
         {
             "loc": list(detail.get("loc", ())),
             "msg": detail.get("msg", ""),
             "type": detail.get("type", ""),
         }
-        for detail in error.errors()
+        for detail in details[:MAX_REPORTED_ERRORS]
     ]
-    return problem(422, "The request is not valid.", extra={"errors": errors})
+    extra: dict[str, Any] = {"errors": errors}
+    if len(details) > MAX_REPORTED_ERRORS:
+        extra["errors_not_shown"] = len(details) - MAX_REPORTED_ERRORS
+    return problem(422, "The request is not valid.", extra=extra)
 
 
 def _is_json(content_type: str) -> bool:

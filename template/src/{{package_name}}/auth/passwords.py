@@ -3,14 +3,25 @@ for an unknown user as for a wrong password.
 
 argon2 is slow on purpose (a quarter of a second here): it runs in a worker
 thread, where it releases the GIL, so a sign-in never stalls the event loop
-that serves everyone else's requests.
+that serves everyone else's requests. At most `CONCURRENT_HASHES` run at once per
+worker process; the others wait their turn: 64 simultaneous attempts must not take
+every thread (and the CPU) from everyone else. Callers hold no database connection
+while they wait or hash (`service.py` commits first).
 """
 
 from functools import cache
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
+
+CONCURRENT_HASHES = 2
+
+
+@cache
+def _hashing_slots() -> CapacityLimiter:
+    # Made on first use, inside the event loop that uses it.
+    return CapacityLimiter(CONCURRENT_HASHES)
 
 
 @cache
@@ -36,7 +47,7 @@ def _verify(password: str, password_hash: str | None) -> tuple[bool, str | None]
 
 
 async def hash_password_async(password: str) -> str:
-    return await to_thread.run_sync(hash_password, password)
+    return await to_thread.run_sync(hash_password, password, limiter=_hashing_slots())
 
 
 async def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
@@ -44,4 +55,4 @@ async def verify_password(password: str, password_hash: str | None) -> tuple[boo
 
     `password_hash=None` (no such user) still runs a full verification.
     """
-    return await to_thread.run_sync(_verify, password, password_hash)
+    return await to_thread.run_sync(_verify, password, password_hash, limiter=_hashing_slots())

@@ -4,9 +4,12 @@ Counters live in Redis (REDIS_URL), shared by every worker and instance;
 without it they live in the process (development and tests only: staging and
 production refuse to start without REDIS_URL). If Redis fails, requests are let
 through and the failure is logged: an outage of the counter store must not lock
-every user out, and argon2 still makes each guess slow.
+every user out, and argon2 still makes each guess slow. So it is not silent, each
+failure counts in `rate_limit_storage_errors_total` (the `RateLimitsFailOpen` alert),
+and `/readyz` shows it as a warning without failing readiness (`storage_problem`).
 """
 
+import asyncio
 import math
 import time
 from dataclasses import dataclass
@@ -19,9 +22,12 @@ from limits.errors import StorageError
 from redis.asyncio import ConnectionPool
 
 from ..errors import TooManyRequests
+from ..observability.metrics import RATE_LIMIT_STORAGE_ERRORS
 from ..settings import Settings
 
 logger = structlog.get_logger(__name__)
+
+STORAGE_CHECK_TIMEOUT_SECONDS = 1.0
 
 
 @dataclass
@@ -43,6 +49,7 @@ class RateLimiter:
                     continue
                 stats = await self._strategy.get_window_stats(self.rule, action, identifier)
             except StorageError as error:
+                RATE_LIMIT_STORAGE_ERRORS.inc()
                 logger.error("rate limit storage failed: request let through", error=str(error))
                 continue
             retry_after = max(1, math.ceil(stats.reset_time - time.time()))
@@ -50,6 +57,20 @@ class RateLimiter:
                 "Too many attempts: wait before trying again.",
                 headers={"Retry-After": str(retry_after)},
             )
+
+    async def storage_problem(self) -> str | None:
+        """Why the counters cannot be kept right now (Redis does not answer), or None."""
+        if self.pool is None:
+            return None  # in memory: nothing to reach
+        try:
+            async with asyncio.timeout(STORAGE_CHECK_TIMEOUT_SECONDS):
+                reachable = await self.storage.check()
+        except (TimeoutError, OSError, StorageError):
+            reachable = False
+        if reachable:
+            return None
+        RATE_LIMIT_STORAGE_ERRORS.inc()
+        return "rate-limit store (Redis) unreachable: sign-ins are not limited"
 
     async def aclose(self) -> None:
         if self.pool is not None:

@@ -73,8 +73,17 @@ async def me(user: CurrentUser) -> UserOut:
 
 @router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
 async def change_password(
-    body: PasswordChangeRequest, user: CurrentUser, session: SessionDep, response: Response
+    body: PasswordChangeRequest,
+    user: CurrentUser,
+    session: SessionDep,
+    limiter: RateLimiterDep,
+    request: Request,
+    response: Response,
 ) -> None:
-    """Change the password; every session of the user ends, this one included."""
+    """Change the password; every session of the user ends, this one included.
+
+    Throttled like sign-in (per account and per address): a stolen session must not
+    give unlimited guesses at the current password."""
+    await limiter.check("password", user.email, client_ip(request))
     await service.change_password(session, user, body.current_password, body.new_password)
     response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="lax")

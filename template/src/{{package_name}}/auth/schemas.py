@@ -1,19 +1,30 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field
+from pydantic import AfterValidator, EmailStr, Field
 
 from ..kit.schemas import RequestModel, ResponseModel
 from .models import Plan, Role
+from .password_policy import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, is_common
 
-# argon2 hashes any length; the bound keeps one request from costing seconds.
-MAX_PASSWORD_LENGTH = 128
-MIN_PASSWORD_LENGTH = 12
+
+def _uncommon(password: str) -> str:
+    if is_common(password):
+        raise ValueError("is one of the most common passwords: choose a less guessable one")
+    return password
+
+
+# A password being set: the policy's length (in the schema, so OpenAPI shows it) and list.
+NewPassword = Annotated[
+    str,
+    Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH),
+    AfterValidator(_uncommon),
+]
 
 
 class RegisterRequest(RequestModel):
     email: EmailStr = Field(max_length=320)
-    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+    password: NewPassword
 
 
 class LoginRequest(RequestModel):
@@ -24,7 +35,7 @@ class LoginRequest(RequestModel):
 
 class PasswordChangeRequest(RequestModel):
     current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
-    new_password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+    new_password: NewPassword
 
 
 class UserOut(ResponseModel):

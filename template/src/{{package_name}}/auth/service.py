@@ -58,12 +58,20 @@ async def login(
 ) -> StartedSession:
     """Unknown email and wrong password fail alike, in about the same time."""
     user = await repository.user_by_email(session, normalize_email(email))
+    await release_connection(session)
     matches, new_hash = await verify_password(password, user.password_hash if user else None)
     if user is None or not matches:
         raise Unauthorized(WRONG_CREDENTIALS)
     if new_hash is not None:  # hashing parameters changed since this hash was made
         user.password_hash = new_hash
     return await start_session(session, user, lifetime)
+
+
+async def release_connection(session: AsyncSession) -> None:
+    """End the request's transaction so far, before argon2 runs: what was read (the user)
+    stays loaded, the connection goes back to the pool for the other requests, and the
+    writes that follow run in a transaction of their own, which the request commits."""
+    await session.commit()
 
 
 async def authenticate(session: AsyncSession, token: str) -> AuthSession | None:
@@ -85,6 +93,7 @@ async def change_password(
     session: AsyncSession, user: User, current_password: str, new_password: str
 ) -> None:
     """Set a new password and sign out every session of the user (including this one)."""
+    await release_connection(session)
     matches, _ = await verify_password(current_password, user.password_hash)
     if not matches:
         raise Unauthorized(WRONG_CREDENTIALS)

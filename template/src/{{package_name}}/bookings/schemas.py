@@ -1,18 +1,35 @@
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from ..kit.pagination import PageOut
 from ..kit.schemas import MAX_ID, RequestModel, ResponseModel
 from .models import NOTE_MAX_LENGTH, Booking
 
 MAX_SLOT_LENGTH = timedelta(days=1)
+# How far ahead a slot may be opened: a typo in the year (2062) is refused, and no date
+# is too large to convert to UTC (9999-12-31T20:00-05:00 is in the year 10000).
+MAX_SLOT_HORIZON = timedelta(days=5 * 366)
 
 
 class SlotCreate(RequestModel):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _in_the_bookable_future(cls, moment: datetime) -> datetime:
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("this date cannot be stored") from None
+        now = datetime.now(UTC)
+        if moment <= now:
+            raise ValueError("must be in the future")
+        if moment > now + MAX_SLOT_HORIZON:
+            raise ValueError("must be within five years from now")
+        return moment
 
     @model_validator(mode="after")
     def _a_sane_interval(self) -> Self:

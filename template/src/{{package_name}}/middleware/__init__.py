@@ -13,6 +13,8 @@ innermost out. A request passes through them in this order:
    logged and reported, inside the request id and the headers above.
 7. `BodySizeLimitMiddleware`: bodies over MAX_REQUEST_BODY_BYTES refused (413)
    before the app reads them.
+8. `StorableTextMiddleware`: a NUL in the path or query string refused (422) before a
+   route passes it to PostgreSQL (bodies: `RequestModel`).
 """
 
 from collections.abc import Iterable
@@ -27,10 +29,12 @@ from ..settings import Settings
 from .body_limit import BodySizeLimitMiddleware
 from .client_ip import TrustedProxyMiddleware
 from .security_headers import SecurityHeadersMiddleware
+from .text_bounds import StorableTextMiddleware
 
 
 def install(app: FastAPI, settings: Settings, *, docs_paths: Iterable[str]) -> None:
     """Add every middleware to `app`, innermost first (the reverse of the list above)."""
+    app.add_middleware(StorableTextMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(MetricsMiddleware)

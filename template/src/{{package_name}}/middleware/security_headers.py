@@ -37,6 +37,8 @@ def _headers(policy: str, hsts: bool) -> list[tuple[str, str]]:
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "no-referrer"),
         ("Content-Security-Policy", policy),
+        # Answers carry tokens and personal data: no browser or proxy may keep them.
+        ("Cache-Control", "no-store"),
     ]
     if hsts:
         headers.append(("Strict-Transport-Security", HSTS))

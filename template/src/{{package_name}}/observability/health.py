@@ -1,6 +1,7 @@
 """Liveness and readiness, for load balancers, orchestrators and uptime monitors."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -38,7 +39,13 @@ async def _current_revision(engine: AsyncEngine) -> str | None:
 
 @router.get("/readyz", response_class=HealthResponse)
 async def readyz(request: Request) -> HealthResponse:
-    """Readiness: the database answers and its schema is at the latest migration."""
+    """Readiness: the database answers and its schema is at the latest migration.
+
+    Dependencies the app can serve without (`app.state.degradable`: name to an async
+    check returning a problem or None, e.g. the rate-limit store) are reported as
+    `warn`, never failing readiness: taking every instance out of the load balancer
+    because Redis blinked would turn a degraded app into a dead one.
+    """
     expected: str = request.app.state.expected_migration_head
     known: frozenset[str] = request.app.state.known_migrations
     checks: dict[str, dict[str, Any]] = {}
@@ -55,7 +62,11 @@ async def readyz(request: Request) -> HealthResponse:
         migrated: CheckStatus = "fail" if behind else "pass"
         checks["migrations"] = {"status": migrated, "current": current, "expected": expected}
     ready = all(check["status"] == "pass" for check in checks.values())
-    return HealthResponse(
-        {"status": "pass" if ready else "fail", "checks": checks},
-        status_code=200 if ready else 503,
-    )
+    degradable: dict[str, Callable[[], Awaitable[str | None]]]
+    degradable = getattr(request.app.state, "degradable", {})
+    for name, check in degradable.items():
+        problem = await check()
+        checks[name] = {"status": "warn", "output": problem} if problem else {"status": "pass"}
+    warned = any(check["status"] == "warn" for check in checks.values())
+    status = "fail" if not ready else "warn" if warned else "pass"
+    return HealthResponse({"status": status, "checks": checks}, status_code=200 if ready else 503)

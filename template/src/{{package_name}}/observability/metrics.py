@@ -54,6 +54,10 @@ POOL_OVERFLOW = Gauge(
     multiprocess_mode="livesum",
 )
 SLOW_QUERIES = Counter("db_slow_queries_total", "Queries slower than the threshold")
+RATE_LIMIT_STORAGE_ERRORS = Counter(
+    "rate_limit_storage_errors_total",
+    "Rate-limit counter store (Redis) failures: requests let through, or a failed check",
+)
 
 UNMATCHED_ROUTE = "<unmatched>"
 

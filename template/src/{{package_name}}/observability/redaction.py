@@ -41,6 +41,13 @@ _KEY_VALUE = re.compile(
     r"(\s*[=:]\s*)([^\s,;&'\"]+)"
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# The values database errors quote, whatever `hide_parameters` says: asyncpg's
+# "invalid input for query argument $1: 'the value' (why)" and PostgreSQL's
+# "Key (email)=(the value) already exists".
+_DRIVER_ARGUMENT = re.compile(r"(query argument \$\d+: ).*?(?= \(|$)", re.MULTILINE)
+# The rest of the line, whatever parentheses the key and values hold (an exclusion
+# constraint's "Key (tstzrange(a, b))=(...) conflicts with existing key (...)=(...)").
+_KEY_DETAIL = re.compile(r"(\bKey \().*$", re.MULTILINE)
 
 
 def is_sensitive_key(key: str) -> bool:
@@ -63,6 +70,8 @@ class Redactor:
         value = _URL_CREDENTIALS.sub(rf"\g<scheme>{REDACTED}@", value)
         value = _BEARER.sub(rf"\1 {REDACTED}", value)
         value = _KEY_VALUE.sub(rf"\1\2{REDACTED}", value)
+        value = _DRIVER_ARGUMENT.sub(rf"\1{REDACTED}", value)
+        value = _KEY_DETAIL.sub(rf"\1{REDACTED})", value)
         return _EMAIL.sub(REDACTED, value)
 
     def value(self, value: Any, depth: int = 0) -> Any:
