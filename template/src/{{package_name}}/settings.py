@@ -113,8 +113,17 @@ class Settings(BaseSettings):
     )
     auth_rate_limit: str = Field(
         "10/minute",
-        description="Sign-ups and sign-ins allowed per client address, and sign-ins per "
-        "email, e.g. 10/minute or 100/hour",
+        description="Sign-ups, sign-ins and password changes allowed per client address, "
+        "e.g. 10/minute or 100/hour",
+    )
+    auth_address_failures: str = Field(
+        "5 per 15 minutes",
+        description="Failed sign-ins allowed per account from one client address",
+    )
+    auth_account_failures: str = Field(
+        "100/hour",
+        description="Failed sign-ins allowed per account from all addresses together "
+        "(keep it above what one address may fail: one attacker cannot lock the owner out)",
     )
     session_lifetime_hours: int = Field(
         336, ge=1, le=8760, description="Hours a sign-in lasts before the user signs in again"
@@ -205,7 +214,7 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
-    @field_validator("auth_rate_limit")
+    @field_validator("auth_rate_limit", "auth_address_failures", "auth_account_failures")
     @classmethod
     def _a_rate_limit(cls, value: str) -> str:
         try:

@@ -3,6 +3,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request, Response, status
 
 from ..db.session import SessionDep
+from ..errors import Unauthorized
 from ..kit.dependencies import SettingsDep
 from ..middleware.client_ip import client_ip
 from ..settings import Settings
@@ -42,8 +43,14 @@ async def login(
     response: Response,
 ) -> SessionOut:
     """Start a session: the token comes back once, in the body and as an HttpOnly cookie."""
-    await limiter.check("login", client_ip(request), service.normalize_email(body.email))
-    started = await service.login(session, body.email, body.password, _lifetime(settings))
+    address, account = client_ip(request), service.normalize_email(body.email)
+    await limiter.check("login", address)
+    await limiter.refuse_locked("login", account, address)
+    try:
+        started = await service.login(session, body.email, body.password, _lifetime(settings))
+    except Unauthorized:
+        await limiter.count_failure("login", account, address)
+        raise
     response.set_cookie(
         SESSION_COOKIE,
         started.token,
@@ -82,8 +89,14 @@ async def change_password(
 ) -> None:
     """Change the password; every session of the user ends, this one included.
 
-    Throttled like sign-in (per account and per address): a stolen session must not
-    give unlimited guesses at the current password."""
-    await limiter.check("password", user.email, client_ip(request))
-    await service.change_password(session, user, body.current_password, body.new_password)
+    Throttled like sign-in (per address, and wrong current passwords per account): a
+    stolen session must not give unlimited guesses at the current password."""
+    address = client_ip(request)
+    await limiter.check("password", address)
+    await limiter.refuse_locked("password", user.email, address)
+    try:
+        await service.change_password(session, user, body.current_password, body.new_password)
+    except Unauthorized:
+        await limiter.count_failure("password", user.email, address)
+        raise
     response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="lax")
