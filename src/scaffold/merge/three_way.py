@@ -9,8 +9,12 @@ user wrote is lost:
 - a file the template renames (or moves with a renamed directory, e.g. the package
   after a `package_name` change) takes the user's edits along; files the user added in
   a directory the template renamed move too ("moved");
+- a directory renamed by an answer is found by its paths too (at any depth, also when
+  git cannot pair its files by content);
 - a file the user deleted stays deleted even when the template changed or moved it;
-- the answers file is the new version's, and `_skip_if_exists` files stay as they are.
+- a binary file both sides changed keeps the user's version, the template's beside it;
+- the answers file is the new version's, with the comments the user added when they
+  merge cleanly; `_skip_if_exists` files stay as they are.
 """
 
 from __future__ import annotations
