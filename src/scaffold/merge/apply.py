@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scaffold.errors import ScaffoldError
 from scaffold.interrupts import interrupts_deferred
-from scaffold.merge.journal import Before, Journal, Location
+from scaffold.merge.journal import Before, Journal, Location, temporary_path
 from scaffold.merge.scratch import Change
 
 _SYMLINK = "120000"
@@ -124,7 +124,7 @@ def _write(path: Path, mode: str, content: bytes) -> None:
     else:
         umask = _umask()
         permissions = (0o777 if executable else 0o666) & ~umask
-    temporary = path.with_name(f".{path.name}.scaffold-tmp")
+    temporary = temporary_path(path)  # the name the journal's restore clears
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         view = memoryview(content)

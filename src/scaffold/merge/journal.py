@@ -136,7 +136,7 @@ class Before:
         """
         changed = [entry for entry in self.saved if not _is_as_saved(self.root, entry)]
         for entry in self.saved:  # first clear what the update wrote ...
-            _remove_file(_temporary(self.root / entry.path))
+            _remove_file(temporary_path(self.root / entry.path))
         for entry in changed:
             _remove_file(self.root / entry.path)
         for name in reversed(self.absent):  # ... and the directories it made ...
@@ -352,7 +352,7 @@ def _put_back(path: Path, entry: _Saved) -> None:
     """Atomically, so an interrupted restore leaves either the file or a temporary one."""
     if entry.kind == "absent":
         return
-    temporary = _temporary(path)
+    temporary = temporary_path(path)
     if entry.kind == "symlink":
         os.symlink(entry.target, temporary)
         if os.utime in os.supports_follow_symlinks:
@@ -370,7 +370,7 @@ def _put_back(path: Path, entry: _Saved) -> None:
     os.replace(temporary, path)
 
 
-def _temporary(path: Path) -> Path:
+def temporary_path(path: Path) -> Path:
     """The name `apply` writes a file under before renaming it into place."""
     return path.with_name(f".{path.name}.scaffold-tmp")
 

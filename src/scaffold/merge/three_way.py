@@ -220,14 +220,19 @@ def _set_aside(  # noqa: PLR0913, PLR0917 (one step of merge_update)
     """Keep the user's `path` as it is and put the template's version beside it."""
     if ours is None or theirs is None:
         return
-    beside = f"{path}{BESIDE_SUFFIX}"
-    number = 1
-    while beside in result or beside in edits:
-        number += 1
-        beside = f"{path}{BESIDE_SUFFIX}-{number}"
+    beside = beside_name(path, lambda name: name in result or name in edits)
     edits[path] = ours
     edits[beside] = theirs
     report.set_aside.append((path, beside))
+
+
+def beside_name(path: str, taken: Callable[[str], bool]) -> str:
+    """`<path>.from-template`, or `...-2`, `-3`... when `taken` says the name is in use."""
+    name, number = f"{path}{BESIDE_SUFFIX}", 1
+    while taken(name):
+        number += 1
+        name = f"{path}{BESIDE_SUFFIX}-{number}"
+    return name
 
 
 def _answers_file(

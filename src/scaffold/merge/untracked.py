@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from scaffold.merge.scratch import Entry, Scratch
-from scaffold.merge.three_way import BESIDE_SUFFIX
+from scaffold.merge.three_way import beside_name
 
 
 def set_aside_untracked(
@@ -52,9 +52,9 @@ def _blocking_path(root: Path, path: str) -> str | None:
 
 def _free_name(root: Path, path: str, tree: Mapping[str, Entry], taken: Iterable[str]) -> str:
     used = set(taken)
-    number = 1
-    name = f"{path}{BESIDE_SUFFIX}"
-    while name in tree or name in used or (root / name).is_symlink() or (root / name).exists():
-        number += 1
-        name = f"{path}{BESIDE_SUFFIX}-{number}"
-    return name
+    return beside_name(
+        path,
+        lambda name: (
+            name in tree or name in used or (root / name).is_symlink() or (root / name).exists()
+        ),
+    )
