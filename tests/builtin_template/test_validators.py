@@ -9,6 +9,7 @@ the deploy script itself (kubectl's built-in kustomize). The versions are pinned
 in pyproject.toml.
 """
 
+import ipaddress
 import os
 import re
 import shlex
@@ -324,7 +325,7 @@ def test_target_extraction_reads_chained_and_conditional_calls() -> None:
 def test_compose_staging_mirrors_production(
     render: Callable[[dict[str, str]], Path], answers: dict[str, str]
 ) -> None:
-    """The two files differ only in the environment's name and the host port."""
+    """The two files differ only in the environment's name, the host port and the subnet."""
     compose = render(answers) / "deploy" / "compose"
 
     def lines(name: str) -> list[str]:
@@ -335,7 +336,10 @@ def test_compose_staging_mirrors_production(
         line.replace("production", "staging").replace("Production", "Staging")
         for line in lines("production.yml")
     ]
-    assert [line.replace(":8000:", ":8001:") for line in as_staging] == lines("staging.yml")
+    as_staging = [
+        line.replace(":8000:", ":8001:").replace("10.240.80.", "10.240.81.") for line in as_staging
+    ]
+    assert as_staging == lines("staging.yml")
 
 
 @parametrize(COMPOSE[:1])
@@ -356,6 +360,12 @@ def test_compose_production_stack(
     assert app["env_file"][1].startswith("${SECRETS_ENV_FILE:-/etc/")
     assert app["read_only"] is True
     assert app["ports"] == ["127.0.0.1:8000:8000"]
+    # The proxy on the host connects from the network's gateway: trusted, and only it.
+    gateway = stack["networks"]["default"]["ipam"]["config"][0]["gateway"]
+    assert app["environment"]["FORWARDED_ALLOW_IPS"] == gateway
+    staging = yaml.safe_load((project / "deploy/compose/staging.yml").read_text())
+    staging_subnet = staging["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(gateway) not in ipaddress.ip_network(staging_subnet)
 
 
 def fake_command(directory: Path, name: str, body: str) -> None:

@@ -24,6 +24,7 @@ from pydantic import (
     RedisDsn,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -128,6 +129,16 @@ class Settings(BaseSettings):
     session_lifetime_hours: int = Field(
         336, ge=1, le=8760, description="Hours a sign-in lasts before the user signs in again"
     )
+    session_idle_minutes: int = Field(
+        4320,
+        ge=5,
+        le=525_600,
+        # Checked against the lifetime only when set: under a shorter lifetime the
+        # default simply never bites.
+        validate_default=False,
+        description="Minutes a session may go unused before it ends (4320: three days); "
+        "use keeps it alive until SESSION_LIFETIME_HOURS",
+    )
     public_base_url: HttpUrl = Field(
         HttpUrl("http://localhost:8000"),
         description="Where users reach the app; absolute links are built from it "
@@ -193,10 +204,26 @@ class Settings(BaseSettings):
         description="Signing secret of the Stripe webhook endpoint (whsec_...); "
         "required in staging and production when the app takes payments",
     )
+    stripe_price_id: str | None = Field(
+        None,
+        pattern=r"^price_[A-Za-z0-9]{1,200}$",
+        description="The Stripe price (price_...) checkouts sell: a subscription to it is "
+        "the paid plan; required in staging and production when the app takes payments",
+    )
+    stripe_api_base: HttpUrl = Field(
+        HttpUrl("https://api.stripe.com"),
+        description="Where Stripe's API is reached (tests point it at a local fake); "
+        "https outside development",
+    )
     prometheus_multiproc_dir: Path | None = Field(
         None,
         description="Directory where worker processes share their metrics; "
         "needed when WEB_CONCURRENCY > 1",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token the Prometheus scraper sends to GET /metrics; required in "
+        "staging and production (unset: /metrics is open, for development)",
     )
 
     @property
@@ -222,6 +249,17 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError("must look like 10/minute, 5/second or 100/hour") from None
         return value
+
+    @field_validator("session_idle_minutes")
+    @classmethod
+    def _idle_within_lifetime(cls, minutes: int, info: ValidationInfo) -> int:
+        lifetime_hours = info.data.get("session_lifetime_hours")
+        if lifetime_hours is not None and minutes > lifetime_hours * 60:
+            raise ValueError(
+                "must not be longer than SESSION_LIFETIME_HOURS: a session cannot "
+                "stay unused for longer than it lasts"
+            )
+        return minutes
 
     @field_validator("cors_origins")
     @classmethod

@@ -29,6 +29,8 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}  # noqa: S10
 PLACEHOLDER_DOMAIN = "example.com"
 # Every signing secret of a Stripe webhook endpoint (and of `stripe listen`) starts so.
 STRIPE_SIGNING_PREFIX = "whsec_"
+# Stripe's secret keys (sk_live_, sk_test_) and restricted keys (rk_...); pk_ is publishable.
+STRIPE_SECRET_KEY_PREFIXES = ("sk_", "rk_")
 _ALPHABETS = (
     frozenset(string.hexdigits.lower()),
     frozenset(string.ascii_letters + string.digits + "-_"),
@@ -93,7 +95,8 @@ def _host(url: str) -> str:
 
 
 def _payment_problems(settings: Settings) -> list[str]:
-    """Stripe's signing secret: without the right one, no payment changes a plan."""
+    """Stripe's signing secret, API key and price: without them, no one can pay, or no
+    payment changes a plan."""
     problems: list[str] = []
     webhook_secret = settings.stripe_webhook_secret
     if webhook_secret is None:
@@ -105,10 +108,22 @@ def _payment_problems(settings: Settings) -> list[str]:
         problems.append("STRIPE_WEBHOOK_SECRET is a placeholder: set the endpoint's signing secret")
     elif not webhook_secret.get_secret_value().startswith(STRIPE_SIGNING_PREFIX):
         problems.append("STRIPE_WEBHOOK_SECRET is not a Stripe webhook signing secret (whsec_...)")
-    if settings.stripe_api_key is not None and _is_placeholder(
-        settings.stripe_api_key.get_secret_value()
-    ):
+    api_key = settings.stripe_api_key
+    if api_key is None:
+        problems.append("STRIPE_API_KEY is not set: no checkout could start, so no one could pay")
+    elif _is_placeholder(api_key.get_secret_value()):
         problems.append("STRIPE_API_KEY is a placeholder: set the key from Stripe's dashboard")
+    elif not api_key.get_secret_value().startswith(STRIPE_SECRET_KEY_PREFIXES):
+        problems.append("STRIPE_API_KEY is not a Stripe secret key (sk_... or rk_...)")
+    if settings.stripe_price_id is None:
+        problems.append(
+            "STRIPE_PRICE_ID is not set: no checkout could start, and every Stripe event "
+            "would be refused"
+        )
+    if settings.stripe_api_base.scheme != "https":
+        problems.append(
+            "STRIPE_API_BASE is not https: the API key would cross the network unencrypted"
+        )
     return problems
 
 
@@ -117,6 +132,8 @@ def deployment_problems(settings: Settings) -> list[str]:
     problems: list[str] = []
     secrets = [("SECRET_KEY", settings.secret_key)]
     secrets += [("SECRET_KEY_FALLBACKS", key) for key in settings.secret_key_fallbacks]
+    if settings.metrics_token is not None:
+        secrets.append(("METRICS_TOKEN", settings.metrics_token))
     problems += [problem for name, key in secrets if (problem := secret_problem(name, key))]
     if settings.debug:
         problems.append("DEBUG is on: it shows tracebacks to users")
@@ -146,6 +163,10 @@ def deployment_problems(settings: Settings) -> list[str]:
         problems.append(
             "PROMETHEUS_MULTIPROC_DIR is not set while WEB_CONCURRENCY > 1: "
             "/metrics would show one worker's numbers"
+        )
+    if settings.metrics_token is None:
+        problems.append(
+            "METRICS_TOKEN is not set: /metrics would show every route and its traffic to anyone"
         )
     if settings.redis_url is None:
         problems.append(

@@ -1,10 +1,12 @@
 """Who is calling: `CurrentUser` for signed-in routes, `AdminUser` for admin routes,
-`PaidUser` behind the paywall.
+`PaidUser` behind the paywall; `throttled_per_address` in front of sign-up, sign-in and
+password changes.
 
 Every check is here, on the server; the API layer declares which one a route needs.
 """
 
-from typing import Annotated
+from datetime import timedelta
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
@@ -12,12 +14,13 @@ from fastapi import Depends, Request
 from ..db.session import SessionDep
 from ..errors import Forbidden, PaymentRequired, Unauthorized
 from ..kit.dependencies import SettingsDep
+from ..middleware.client_ip import client_ip
 from ..settings import Settings
 from . import service
+from .cookies import session_cookie
 from .models import AuthSession, Plan, Role, User
 from .rate_limit import RateLimiter
 
-SESSION_COOKIE = "session"
 # Longer than any token we issue: refused before touching the database.
 MAX_TOKEN_LENGTH = 128
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
@@ -53,16 +56,26 @@ def check_same_origin(request: Request, settings: Settings) -> None:
         raise Forbidden("Cross-site request refused: send it from the app's own origin.")
 
 
+def session_limits(settings: Settings) -> service.SessionLimits:
+    return service.SessionLimits(
+        lifetime=timedelta(hours=settings.session_lifetime_hours),
+        idle=timedelta(minutes=settings.session_idle_minutes),
+    )
+
+
 async def current_session(
     request: Request, session: SessionDep, settings: SettingsDep
 ) -> AuthSession:
+    """The one place a request's session is resolved: bearer token or cookie, live
+    (neither past its lifetime nor idle too long), and origin-checked for cookie writes."""
     token = bearer_token(request)
-    if token is None and (token := request.cookies.get(SESSION_COOKIE)):
+    if token is None and (token := session_cookie(settings).read(request)):
         check_same_origin(request, settings)
     if not token:
         raise Unauthorized("Sign in to continue.", headers=_CHALLENGE)
+    idle = session_limits(settings).idle
     auth_session = (
-        await service.authenticate(session, token) if len(token) <= MAX_TOKEN_LENGTH else None
+        await service.authenticate(session, token, idle) if len(token) <= MAX_TOKEN_LENGTH else None
     )
     if auth_session is None:
         raise Unauthorized(
@@ -111,3 +124,18 @@ async def rate_limiter(request: Request) -> RateLimiter:
 
 
 RateLimiterDep = Annotated[RateLimiter, Depends(rate_limiter)]
+
+
+def throttled_per_address(action: str) -> Any:  # what `Depends` returns
+    """A route dependency counting every attempt at `action` from the client's address
+    (AUTH_RATE_LIMIT): 429 past it.
+
+    FastAPI solves a route's dependencies before it validates the body, so a flood of
+    malformed bodies is refused like valid ones, before the validation work; in the
+    handler the count would come after a 422 already went out, uncounted.
+    """
+
+    async def count_attempt(request: Request, limiter: RateLimiterDep) -> None:
+        await limiter.check(action, client_ip(request))
+
+    return Depends(count_attempt)

@@ -1,39 +1,52 @@
-from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from ..db.session import SessionDep
 from ..errors import Unauthorized
 from ..kit.dependencies import SettingsDep
+from ..kit.pagination import PageDep
+from ..kit.schemas import MAX_ID
 from ..middleware.client_ip import client_ip
-from ..settings import Settings
 from . import service
+from .cookies import session_cookie
 from .dependencies import (
-    SESSION_COOKIE,
     CurrentSession,
     CurrentUser,
     RateLimiterDep,
+    session_limits,
+    throttled_per_address,
 )
-from .schemas import LoginRequest, PasswordChangeRequest, RegisterRequest, SessionOut, UserOut
+from .schemas import (
+    ActiveSessionOut,
+    ActiveSessionPage,
+    LoginRequest,
+    PasswordChangeRequest,
+    RegisterRequest,
+    SessionOut,
+    UserOut,
+)
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
+SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+KeepCurrent = Annotated[
+    bool, Query(description="Keep the session making this request: sign out everywhere else")
+]
 
-def _lifetime(settings: Settings) -> timedelta:
-    return timedelta(hours=settings.session_lifetime_hours)
 
-
-@router.post("/register", status_code=status.HTTP_201_CREATED)
-async def register(
-    body: RegisterRequest, session: SessionDep, limiter: RateLimiterDep, request: Request
-) -> UserOut:
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[throttled_per_address("register")],
+)
+async def register(body: RegisterRequest, session: SessionDep) -> UserOut:
     """Create an account (role `user`, plan `free`: neither can be chosen here)."""
-    await limiter.check("register", client_ip(request))
     user = await service.register(session, body.email, body.password)
     return UserOut.model_validate(user)
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[throttled_per_address("login")])
 async def login(
     body: LoginRequest,
     session: SessionDep,
@@ -44,21 +57,14 @@ async def login(
 ) -> SessionOut:
     """Start a session: the token comes back once, in the body and as an HttpOnly cookie."""
     address, account = client_ip(request), service.normalize_email(body.email)
-    await limiter.check("login", address)
     await limiter.refuse_locked("login", account, address)
+    limits = session_limits(settings)
     try:
-        started = await service.login(session, body.email, body.password, _lifetime(settings))
+        started = await service.login(session, body.email, body.password, limits)
     except Unauthorized:
         await limiter.count_failure("login", account, address)
         raise
-    response.set_cookie(
-        SESSION_COOKIE,
-        started.token,
-        max_age=int(_lifetime(settings).total_seconds()),
-        httponly=True,
-        secure=True,
-        samesite="lax",
-    )
+    session_cookie(settings).set(response, started.token, int(limits.lifetime.total_seconds()))
     return SessionOut(
         access_token=started.token,
         expires_at=started.expires_at,
@@ -67,10 +73,12 @@ async def login(
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(auth_session: CurrentSession, session: SessionDep, response: Response) -> None:
+async def logout(
+    auth_session: CurrentSession, session: SessionDep, settings: SettingsDep, response: Response
+) -> None:
     """End this session on the server: its token stops working everywhere at once."""
     await service.logout(session, auth_session)
-    response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="lax")
+    session_cookie(settings).clear(response)
 
 
 @router.get("/me")
@@ -78,11 +86,69 @@ async def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
 
 
-@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.get("/sessions")
+async def list_sessions(
+    auth_session: CurrentSession, session: SessionDep, settings: SettingsDep, page: PageDep
+) -> ActiveSessionPage:
+    """Your signed-in sessions, the most recently used first; `current` marks this one."""
+    idle = session_limits(settings).idle
+    rows = await service.sessions_of(session, auth_session.user, idle, page.limit, page.offset)
+    items = [
+        ActiveSessionOut(
+            id=row.id,
+            created_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+            expires_at=row.expires_at,
+            current=row.id == auth_session.id,
+        )
+        for row in rows
+    ]
+    return ActiveSessionPage.of(items, page)
+
+
+@router.delete("/sessions", status_code=status.HTTP_204_NO_CONTENT)
+async def revoke_sessions(
+    auth_session: CurrentSession,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+    keep_current: KeepCurrent = False,
+) -> None:
+    """Sign out everywhere, this session included; `?keep_current=true` keeps this one."""
+    keep = auth_session if keep_current else None
+    await service.revoke_sessions(session, auth_session.user, keep=keep)
+    if keep is None:
+        session_cookie(settings).clear(response)
+
+
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={404: {"description": "You have no session with this id"}},
+)
+async def revoke_session(
+    session_id: SessionId,
+    auth_session: CurrentSession,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+) -> None:
+    """Sign one of your sessions out (a lost phone); anyone else's is 404, like a missing one."""
+    await service.revoke_session(session, auth_session.user, session_id)
+    if session_id == auth_session.id:
+        session_cookie(settings).clear(response)
+
+
+@router.post(
+    "/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[throttled_per_address("password")],
+)
 async def change_password(
     body: PasswordChangeRequest,
     user: CurrentUser,
     session: SessionDep,
+    settings: SettingsDep,
     limiter: RateLimiterDep,
     request: Request,
     response: Response,
@@ -92,11 +158,10 @@ async def change_password(
     Throttled like sign-in (per address, and wrong current passwords per account): a
     stolen session must not give unlimited guesses at the current password."""
     address = client_ip(request)
-    await limiter.check("password", address)
     await limiter.refuse_locked("password", user.email, address)
     try:
         await service.change_password(session, user, body.current_password, body.new_password)
     except Unauthorized:
         await limiter.count_failure("password", user.email, address)
         raise
-    response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="lax")
+    session_cookie(settings).clear(response)

@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, EmailStr, Field
 
+from ..kit.pagination import PageOut
 from ..kit.schemas import RequestModel, ResponseModel
 from .models import Plan, Role
 from .password_policy import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, is_common
@@ -50,3 +51,18 @@ class SessionOut(ResponseModel):
     token_type: Literal["bearer"] = "bearer"  # noqa: S105  (the scheme, not a secret)
     expires_at: datetime
     user: UserOut
+
+
+class ActiveSessionOut(ResponseModel):
+    """A signed-in device, as its owner sees it (never its token or the token's hash)."""
+
+    id: int
+    created_at: datetime
+    # Recorded to the minute: requests within a minute of the last one write nothing.
+    last_seen_at: datetime
+    expires_at: datetime
+    current: bool  # the session this request was made with
+
+
+class ActiveSessionPage(PageOut):
+    items: list[ActiveSessionOut]

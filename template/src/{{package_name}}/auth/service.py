@@ -1,9 +1,11 @@
-"""Sign-up, sign-in, sign-out and the session check behind every protected route."""
+"""Sign-up, sign-in, sign-out, the session check behind every protected route, and the
+user's own list of sessions."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import Conflict, NotFound, Unauthorized
 from . import repository
@@ -11,9 +13,19 @@ from .models import AuthSession, Plan, Role, User
 from .passwords import hash_password_async, verify_password
 from .tokens import new_token, token_hash
 
-# Writing last_seen_at on every request would turn each read into a write.
+# Writing last_seen_at on every request would turn each read into a write; the price is
+# that a session may be judged idle up to this much early.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+SESSION_NOT_FOUND = "No such session."
 WRONG_CREDENTIALS = "The email or password is wrong."
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """How long a session lasts at most, and how long it may go unused."""
+
+    lifetime: timedelta
+    idle: timedelta
 
 
 @dataclass(frozen=True)
@@ -54,9 +66,11 @@ async def start_session(session: AsyncSession, user: User, lifetime: timedelta) 
 
 
 async def login(
-    session: AsyncSession, email: str, password: str, lifetime: timedelta
+    session: AsyncSession, email: str, password: str, limits: SessionLimits
 ) -> StartedSession:
-    """Unknown email and wrong password fail alike, in about the same time."""
+    """Unknown email and wrong password fail alike, in about the same time.
+
+    The user's expired and idle sessions are cleared away on the way."""
     user = await repository.user_by_email(session, normalize_email(email))
     await release_connection(session)
     matches, new_hash = await verify_password(password, user.password_hash if user else None)
@@ -64,7 +78,9 @@ async def login(
         raise Unauthorized(WRONG_CREDENTIALS)
     if new_hash is not None:  # hashing parameters changed since this hash was made
         user.password_hash = new_hash
-    return await start_session(session, user, lifetime)
+    now = datetime.now(UTC)
+    await repository.delete_dead_sessions_of(session, user.id, now, now - limits.idle)
+    return await start_session(session, user, limits.lifetime)
 
 
 async def release_connection(session: AsyncSession) -> None:
@@ -74,19 +90,43 @@ async def release_connection(session: AsyncSession) -> None:
     await session.commit()
 
 
-async def authenticate(session: AsyncSession, token: str) -> AuthSession | None:
-    """The live session this token opens (user loaded), or None."""
+async def authenticate(session: AsyncSession, token: str, idle: timedelta) -> AuthSession | None:
+    """The live session this token opens (user loaded), or None: past its lifetime, or
+    unused for longer than `idle`, a session opens nothing. Use keeps it alive."""
     now = datetime.now(UTC)
-    auth_session = await repository.live_session(session, token_hash(token), now)
+    auth_session = await repository.live_session(session, token_hash(token), now, now - idle)
     if auth_session is not None and now - auth_session.last_seen_at > LAST_SEEN_RESOLUTION:
         await repository.touch_session(
             session, auth_session.id, now, older_than=now - LAST_SEEN_RESOLUTION
         )
+        # What the row now holds (or a concurrent request wrote), without a second write.
+        set_committed_value(auth_session, "last_seen_at", now)
     return auth_session
 
 
 async def logout(session: AsyncSession, auth_session: AuthSession) -> None:
     await repository.delete_session(session, auth_session.id)
+
+
+async def sessions_of(
+    session: AsyncSession, user: User, idle: timedelta, limit: int, offset: int
+) -> list[AuthSession]:
+    """The user's live sessions (expired and idle ones open nothing, so are not shown)."""
+    now = datetime.now(UTC)
+    return await repository.live_sessions_of(session, user.id, now, now - idle, limit, offset)
+
+
+async def revoke_session(session: AsyncSession, user: User, session_id: int) -> None:
+    """Sign one of the user's sessions out. Anyone else's is 404, exactly like a missing one."""
+    if not await repository.delete_session_of(session, user.id, session_id):
+        raise NotFound(SESSION_NOT_FOUND)
+
+
+async def revoke_sessions(
+    session: AsyncSession, user: User, *, keep: AuthSession | None = None
+) -> None:
+    """Sign the user out everywhere, or everywhere but the session `keep`."""
+    await repository.delete_sessions_of(session, user.id, keep=keep.id if keep else None)
 
 
 async def change_password(

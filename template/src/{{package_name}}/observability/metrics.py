@@ -3,8 +3,16 @@ flight, database pool use and slow queries. Served at GET /metrics.
 
 With several worker processes, PROMETHEUS_MULTIPROC_DIR names a directory where
 every worker writes its numbers; `serve` empties it and exports it to the workers.
+Started any other way with several processes (`uvicorn --workers 2`), each scrape
+would show one worker's numbers: staging and production refuse to start so.
+
+The metrics name every route and its traffic, admin ones included: with METRICS_TOKEN
+set (required in staging and production) only a scraper sending it as a bearer token
+reads them.
 """
 
+import hmac
+import multiprocessing
 import os
 import time
 from typing import Any
@@ -28,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..errors import Unauthorized
 from ..middleware.client_ip import client_ip_of
 from ..settings import Settings
 
@@ -167,10 +176,39 @@ def forget_this_worker(settings: Settings) -> None:
         multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
+def split_metrics_problem() -> str | None:
+    """Why this process's /metrics would show only its own share of the traffic, or None.
+
+    A worker spawned by a supervisor (uvicorn's --workers) has a parent process; only
+    PROMETHEUS_MULTIPROC_DIR in its environment makes the workers share their numbers.
+    """
+    if multiprocessing.parent_process() is None or "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        return None
+    return (
+        "this is one of several worker processes and PROMETHEUS_MULTIPROC_DIR is not in "
+        "the environment, so /metrics would show one worker's numbers: start the app "
+        "with its `serve` command (WEB_CONCURRENCY workers)"
+    )
+
+
+def _check_scraper(request: Request, token: str) -> None:
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        credentials.strip().encode(), token.encode()
+    ):
+        raise Unauthorized(
+            "Metrics are for the scraper: send METRICS_TOKEN as a bearer token.",
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
+
+
 def metrics_endpoint(request: Request) -> Response:
     """GET /metrics, in Prometheus text format."""
+    settings = request.app.state.settings
+    if settings.metrics_token is not None:
+        _check_scraper(request, settings.metrics_token.get_secret_value())
     registry = REGISTRY
-    if request.app.state.settings.prometheus_multiproc_dir is not None:
+    if settings.prometheus_multiproc_dir is not None:
         # Every worker's numbers, summed (`serve` exports the directory to the workers).
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]

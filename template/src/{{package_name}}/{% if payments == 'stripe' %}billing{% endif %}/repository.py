@@ -1,5 +1,6 @@
 """Queries for billing. Flushes, never commits: the request owns the transaction."""
 
+from collections.abc import Set
 from datetime import datetime
 
 from sqlalchemy import exists, select
@@ -7,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..auth.models import User
-from .models import BillingEvent
+from .models import BillingEvent, Subscription
 
 
 async def record_event(
@@ -36,13 +37,41 @@ async def locked_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.scalar(select(User).where(User.id == user_id).with_for_update())
 
 
-async def has_newer_change(
-    session: AsyncSession, user_id: int, event_id: str, occurred_at: datetime
+async def save_subscription(
+    session: AsyncSession,
+    *,
+    subscription_id: str,
+    user_id: int,
+    status: str,
+    price_id: str | None,
+    changed_at: datetime,
+    final_statuses: Set[str],
 ) -> bool:
-    """Whether a later event has already changed this user's plan."""
-    newer = exists().where(
-        BillingEvent.user_id == user_id,
-        BillingEvent.occurred_at > occurred_at,
-        BillingEvent.id != event_id,
+    """Store the subscription's state as of `changed_at`; False when the row already
+    holds a later state, or a final one (the event is stale).
+
+    Equal times apply (Stripe's `created` counts seconds; both events are then current).
+    """
+    values = {"status": status, "price_id": price_id, "changed_at": changed_at}
+    row = insert(Subscription).values(id=subscription_id, user_id=user_id, **values)
+    saved = await session.scalar(
+        row.on_conflict_do_update(
+            index_elements=[Subscription.id],
+            set_=values,
+            where=(Subscription.changed_at <= changed_at)
+            & Subscription.status.not_in(final_statuses),
+        ).returning(Subscription.id)
     )
-    return bool(await session.scalar(select(newer)))
+    return saved is not None
+
+
+async def has_subscription(
+    session: AsyncSession, user_id: int, price_id: str, statuses: Set[str]
+) -> bool:
+    """Whether the user has a subscription to `price_id` in one of `statuses`."""
+    found = exists().where(
+        Subscription.user_id == user_id,
+        Subscription.price_id == price_id,
+        Subscription.status.in_(statuses),
+    )
+    return bool(await session.scalar(select(found)))
