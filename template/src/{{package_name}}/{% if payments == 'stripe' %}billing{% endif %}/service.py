@@ -23,11 +23,13 @@ Other event types are acknowledged and ignored, without a record.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import structlog
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from stripe import SignatureVerificationError, Webhook
 
@@ -146,15 +148,18 @@ async def start_checkout(
     return url
 
 
-def _parsed[Schema: BaseModel](schema: type[Schema], event: StripeEvent) -> Schema:
+@contextmanager
+def _readable_object() -> Iterator[None]:
+    """Turn an event object the app cannot read into a 400."""
     try:
-        return schema.model_validate(event.data.object)
+        yield
     except ValidationError:
         raise BadRequest("The event's object is not one the app can read.") from None
 
 
 def _checkout_change(event: StripeEvent, price_id: str) -> SubscriptionChange | Ignored:
-    checkout = _parsed(StripeCheckoutSession, event)
+    with _readable_object():
+        checkout = StripeCheckoutSession.model_validate(event.data.object)
     if checkout.mode != SUBSCRIPTION_MODE or checkout.subscription is None:
         return Ignored(f"a checkout in {checkout.mode} mode starts no subscription")
     if (checkout.metadata or {}).get("price_id") != price_id:
@@ -167,7 +172,8 @@ def _checkout_change(event: StripeEvent, price_id: str) -> SubscriptionChange | 
 
 
 def _subscription_change(event: StripeEvent, price_id: str) -> SubscriptionChange:
-    subscription = _parsed(StripeSubscription, event)
+    with _readable_object():
+        subscription = StripeSubscription.model_validate(event.data.object)
     prices = [item.price.id for item in subscription.items.data]
     return SubscriptionChange(
         subscription.id,
