@@ -79,6 +79,10 @@ APP_SETTINGS = (
     "LOG_LEVEL",
     "SENTRY_DSN",
     "PROMETHEUS_MULTIPROC_DIR",
+    "METRICS_TOKEN",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_PRICE_ID",
+    "STRIPE_API_KEY",
 )
 # Run by the generated app's interpreter, which has asyncpg: CREATE/DROP DATABASE.
 SQL_SCRIPT = """
@@ -252,6 +256,10 @@ def production_settings(
         "LOG_LEVEL": "WARNING",
         # With payments=stripe (the default) production refuses to start without one.
         "STRIPE_WEBHOOK_SECRET": f"whsec_{secrets.token_urlsafe(32)}",
+        "STRIPE_PRICE_ID": "price_bench",
+        "STRIPE_API_KEY": f"sk_test_{secrets.token_urlsafe(24)}",
+        # Production refuses an open /metrics (templates before it ignore the variable).
+        "METRICS_TOKEN": secrets.token_urlsafe(32),
     }
 
 
