@@ -194,8 +194,9 @@ class Settings(BaseSettings):
     )
     smtp_url: SecretStr = Field(
         SecretStr("smtp://127.0.0.1:1025"),
-        description="SMTP server mail is sent through: smtp://user:password@host:587 "
-        "(STARTTLS) or smtps://...:465 (TLS); the default is `make dev`'s mail catcher",
+        description="SMTP server mail is sent through: smtp://host:587 (STARTTLS) or "
+        "smtps://host:465 (TLS), a user and password before the host; the default is "
+        "`make dev`'s mail catcher",
     )
     smtp_timeout: float = Field(
         10.0, gt=0, le=120, description="Seconds to wait for the SMTP server at each step"
@@ -294,7 +295,7 @@ class Settings(BaseSettings):
         url = urlsplit(value.get_secret_value())
         url.port  # noqa: B018  (raises ValueError on a malformed port)
         if url.scheme not in SMTP_SCHEMES or not url.hostname:
-            raise ValueError("must look like smtp://host:587 or smtps://user:password@host:465")
+            raise ValueError("must look like smtp://host:587 or smtps://host:465")
         return value
 
     @field_validator("email_from")
