@@ -22,11 +22,15 @@ def devtool(*arguments: str) -> subprocess.Popen[str]:
     )
 
 
-def test_when_one_command_stops_the_others_are_stopped_and_its_code_returned() -> None:
+def test_when_one_command_stops_the_others_are_stopped_and_its_code_returned(
+    tmp_path: Path,
+) -> None:
+    started = tmp_path / "sleeper-started"
     runner = devtool(
         "devtools.run_together",
-        "quick=sleep 1; echo hello; exit 3",
-        "sleeper=echo started; exec sleep 600",
+        # Not a fixed pause: on a loaded machine the sleeper may start seconds late.
+        f"quick=while [ ! -e {started} ]; do sleep 0.05; done; echo hello; exit 3",
+        f"sleeper=echo started; touch {started}; exec sleep 600",
     )
     output, _ = runner.communicate(timeout=120)  # long before the sleeper would end
     assert runner.returncode == 3, output
