@@ -1,1 +1,0 @@
-"""Mail: messages rendered from templates, sent over SMTP by background jobs."""
