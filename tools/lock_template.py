@@ -1,12 +1,14 @@
 """Regenerate the template's uv.lock files, one per combination of the answers that
 change the dependencies (payments: stripe adds a package).
 
-    uv run python -m tools.lock_template
+    uv run python -m tools.lock_template [--upgrade]
 
-Each lock is resolved for a project rendered with placeholder names, then the
-names are turned back into template variables, so every generated project gets
-a lock that `uv sync --locked` accepts. Run it after changing the template's
-dependencies; the end-to-end tests fail on a stale lock.
+The versions already locked are kept where the new requirements allow them (uv lock
+on the current lock); --upgrade resolves every package afresh. Each lock is resolved
+for a project rendered with placeholder names, then the names are turned back into
+template variables, so every generated project gets a lock that `uv sync --locked`
+accepts. Run it after changing the template's dependencies; the end-to-end tests fail
+on a stale lock.
 """
 
 import itertools
@@ -47,11 +49,12 @@ def lock_variants() -> list[dict[str, str]]:
     ]
 
 
-def lock(answers: Mapping[str, str], workdir: Path) -> str:
+def lock(answers: Mapping[str, str], workdir: Path, *, upgrade: bool) -> str:
     template = snapshot_template(REPO_ROOT, workdir / "template", "0.0.0")
     project = workdir / "project"
     copier.run_copy(str(template), project, data={**SENTINEL, **answers}, defaults=True, quiet=True)
-    (project / "uv.lock").unlink(missing_ok=True)
+    if upgrade:
+        (project / "uv.lock").unlink(missing_ok=True)
     # The resolution is the same whichever offered interpreter runs it (uv resolves
     # for the whole `requires-python` range): any one installed here will do.
     env = uv_env(newest_installed(offered_pythons()))
@@ -64,11 +67,14 @@ def lock(answers: Mapping[str, str], workdir: Path) -> str:
     )
 
 
-def main() -> int:
+def main(arguments: list[str]) -> int:
+    if set(arguments) - {"--upgrade"}:
+        raise SystemExit("usage: python -m tools.lock_template [--upgrade]")
+    upgrade = "--upgrade" in arguments
     wanted = set()
     for answers in lock_variants():
         with tempfile.TemporaryDirectory() as tmp:
-            locked = lock(answers, Path(tmp))
+            locked = lock(answers, Path(tmp), upgrade=upgrade)
         target = REPO_ROOT / "template" / lock_file_name(answers)
         target.write_text(locked)
         wanted.add(target)
@@ -81,4 +87,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -12,9 +12,11 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from limits import parse
 from pydantic import (
@@ -42,6 +44,7 @@ _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg"}
 # Query parameters asyncpg understands (`host` also carries a unix socket directory).
 _ASYNCPG_QUERY_PARAMETERS = {"host", "port", "ssl", "prepared_statement_cache_size"}
+SMTP_SCHEMES = {"smtp": 587, "smtps": 465}  # and their default ports
 
 
 def _to_asyncpg_url(value: str) -> str:
@@ -189,6 +192,31 @@ class Settings(BaseSettings):
     http_connect_timeout: float = Field(
         2.0, gt=0, le=60, description="Seconds to wait to connect to another service"
     )
+    smtp_url: SecretStr = Field(
+        SecretStr("smtp://127.0.0.1:1025"),
+        description="SMTP server mail is sent through: smtp://host:587 (STARTTLS) or "
+        "smtps://host:465 (TLS), a user and password before the host; the default is "
+        "`make dev`'s mail catcher",
+    )
+    smtp_timeout: float = Field(
+        10.0, gt=0, le=120, description="Seconds to wait for the SMTP server at each step"
+    )
+    email_from: str = Field(
+        "no-reply@localhost",
+        min_length=3,
+        max_length=320,
+        description="Sender of the app's mail, e.g. Acme <no-reply@acme.example>",
+    )
+    job_retries: int = Field(
+        10,
+        ge=0,
+        le=50,
+        description="Times a failed background job is tried again (after 2 s, 4 s, 8 s, ... "
+        "up to JOB_RETRY_MAX_SECONDS) before it is kept as failed",
+    )
+    job_retry_max_seconds: float = Field(
+        600.0, ge=1, le=86_400, description="Longest wait between two tries of a job"
+    )
     log_level: LogLevel = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL")
     sentry_dsn: SecretStr | None = Field(
         None, description="Sentry project DSN; error reporting is off when unset"
@@ -260,6 +288,23 @@ class Settings(BaseSettings):
                 "stay unused for longer than it lasts"
             )
         return minutes
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _an_smtp_url(cls, value: SecretStr) -> SecretStr:
+        url = urlsplit(value.get_secret_value())
+        url.port  # noqa: B018  (raises ValueError on a malformed port)
+        if url.scheme not in SMTP_SCHEMES or not url.hostname:
+            raise ValueError("must look like smtp://host:587 or smtps://host:465")
+        return value
+
+    @field_validator("email_from")
+    @classmethod
+    def _a_sender(cls, value: str) -> str:
+        name, address = parseaddr(value)
+        if "@" not in address or any(c in value for c in "\r\n"):
+            raise ValueError("must be an address, e.g. Acme <no-reply@acme.example>")
+        return formataddr((name, address)) if name else address
 
     @field_validator("cors_origins")
     @classmethod

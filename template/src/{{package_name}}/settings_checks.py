@@ -127,6 +127,23 @@ def _payment_problems(settings: Settings) -> list[str]:
     return problems
 
 
+def _mail_problems(settings: Settings) -> list[str]:
+    """Where mail goes: a real provider, from a real domain."""
+    problems: list[str] = []
+    smtp_host = _host(settings.smtp_url.get_secret_value())
+    if smtp_host in LOCAL_HOSTS or smtp_host.endswith(".localhost"):
+        problems.append(
+            "SMTP_URL points at this machine (the development catcher): set the provider's "
+            "SMTP server, or no account mail would leave"
+        )
+    sender_domain = settings.email_from.rstrip(">").rpartition("@")[2].lower()
+    if sender_domain in LOCAL_HOSTS or sender_domain.endswith(".localhost"):
+        problems.append("EMAIL_FROM is a localhost address: receivers would refuse the mail")
+    elif sender_domain == PLACEHOLDER_DOMAIN or sender_domain.endswith("." + PLACEHOLDER_DOMAIN):
+        problems.append("EMAIL_FROM is the example.com placeholder: set your domain")
+    return problems
+
+
 def deployment_problems(settings: Settings) -> list[str]:
     """Every reason these settings must not run in staging or production."""
     problems: list[str] = []
@@ -173,6 +190,7 @@ def deployment_problems(settings: Settings) -> list[str]:
             "REDIS_URL is not set: each worker and instance would keep its own rate limits "
             "(multiplying them), and a restart would reset them"
         )
+    problems += _mail_problems(settings)
     if PAYMENTS:
         problems += _payment_problems(settings)
     return problems

@@ -1,0 +1,1 @@
+"""Mail: messages rendered from templates, sent over SMTP by background jobs."""
