@@ -45,6 +45,7 @@ def main(arguments: list[str]) -> int:
     lock = threading.Lock()
     finished = threading.Event()
     processes: dict[str, subprocess.Popen[str]] = {}
+    watchers: list[threading.Thread] = []
     for name, command in commands.items():
         process = subprocess.Popen(  # noqa: S602  (the developer's own Makefile commands)
             command,
@@ -65,11 +66,15 @@ def main(arguments: list[str]) -> int:
                 print(f"{name:<8}| exited {process.returncode}")
             finished.set()
 
-        threading.Thread(target=watch, daemon=True).start()
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        watchers.append(watcher)
     signal.signal(signal.SIGTERM, lambda *_: finished.set())
     with suppress(KeyboardInterrupt):
         finished.wait()
     stop(processes)
+    for watcher in watchers:  # each stopped command's last lines and exit status
+        watcher.join(timeout=5)
     codes = [process.returncode for process in processes.values()]
     return next((code for code in codes if code not in {0, -signal.SIGTERM, 143}), 0)
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,18 @@ PATIENCE_SECONDS = 300
 APP_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z \[")
 # Lines of other formats that once interleaved: uvicorn's default and alembic.ini's.
 FOREIGN_LOG_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)(:| +\[)")
+# `make dev` runs the server, the worker and the mail catcher side by side
+# (devtools/run_together.py), each line prefixed by its name; `migrate` runs before them.
+RUN_TOGETHER_LINE = re.compile(r"^(\w+) *\| (.*)$")
+
+
+def log_lines(log: str) -> list[tuple[str, str]]:
+    """(which process, what it logged) for each line `make dev` printed."""
+    lines = []
+    for line in log.splitlines():
+        prefixed = RUN_TOGETHER_LINE.match(line)
+        lines.append((prefixed[1], prefixed[2]) if prefixed else ("migrate", line))
+    return lines
 
 
 def first_hour_blocks(readme: str) -> dict[str, str]:
@@ -120,14 +133,17 @@ def test_the_first_hour_runs_as_written(project: GeneratedProject, tmp_path: Pat
     assert not _port_taken(), "make dev still serves after Ctrl-C"
     assert server_header is None  # as `serve` in production
     logged = log.read_text()
-    assert [line for line in logged.splitlines() if FOREIGN_LOG_LINE.match(line)] == []
-    running = [line for line in logged.splitlines() if "Uvicorn running on" in line]
+    lines = log_lines(logged)
+    assert [line for _, line in lines if FOREIGN_LOG_LINE.match(line)] == []
+    running = [line for source, line in lines if "Uvicorn running on" in line]
     assert len(running) == 1, logged[-4000:]
     assert APP_LOG_LINE.match(running[0]), running
-    # Each development warning once from migrate and once from the app: never twice
-    # from one process, nor in two formats.
+    # Each development warning once from each process that reads the settings: never
+    # twice from one process, nor in two formats.
     warning = "configuration: PUBLIC_BASE_URL is not https"
-    assert logged.count(warning) == 2, logged[-4000:]
+    warned = Counter(source for source, line in lines if warning in line)
+    assert warned == {"migrate": 1, "server": 1, "worker": 1}, logged[-4000:]
+    assert all(APP_LOG_LINE.match(line) for _, line in lines if warning in line), logged[-4000:]
 
     # The hooks `make dev` installed run in the owner's shell as git runs them, on a
     # staged file (no commit: the project is shared with other tests).
