@@ -14,13 +14,13 @@ from contextlib import suppress
 from typing import IO
 
 STOP_SECONDS = 20  # what each command gets to finish after SIGTERM
+NAME_WIDTH = 8  # the column of command names before each line
 
 
 def relay(name: str, stream: IO[str], lock: threading.Lock) -> None:
-    width = 8
     for line in stream:
         with lock:
-            sys.stdout.write(f"{name:<{width}}| {line}")
+            sys.stdout.write(f"{name:<{NAME_WIDTH}}| {line}")
             sys.stdout.flush()
 
 
@@ -63,7 +63,7 @@ def main(arguments: list[str]) -> int:
             relay(name, process.stdout, lock)
             process.wait()
             with lock:
-                print(f"{name:<8}| exited {process.returncode}")
+                print(f"{name:<{NAME_WIDTH}}| exited {process.returncode}")
             finished.set()
 
         watcher = threading.Thread(target=watch, daemon=True)

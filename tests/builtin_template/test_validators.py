@@ -157,6 +157,7 @@ def test_conditional_files_exist_only_for_their_option(
     compose = {"deploy/compose/production.yml", "deploy/compose/staging.yml"}
     compose |= {"deploy/compose/deploy.sh"}
     kubernetes = {"deploy/kubernetes/deploy.sh", "deploy/kubernetes/base/kustomization.yaml"}
+    kubernetes |= {"deploy/kubernetes/base/worker-deployment.yaml"}
     kubernetes |= {f"deploy/kubernetes/overlays/{env}/kustomization.yaml" for env in ENVIRONMENTS}
 
     assert always <= generated
@@ -325,7 +326,7 @@ def test_target_extraction_reads_chained_and_conditional_calls() -> None:
 def test_compose_staging_mirrors_production(
     render: Callable[[dict[str, str]], Path], answers: dict[str, str]
 ) -> None:
-    """The two files differ only in the environment's name, the host port and the subnet."""
+    """The two files differ only in the environment's name, the host ports and the subnet."""
     compose = render(answers) / "deploy" / "compose"
 
     def lines(name: str) -> list[str]:
@@ -339,6 +340,7 @@ def test_compose_staging_mirrors_production(
     as_staging = [
         line.replace(":8000:", ":8001:").replace("10.240.80.", "10.240.81.") for line in as_staging
     ]
+    as_staging = [line.replace("127.0.0.1:9101:", "127.0.0.1:9102:") for line in as_staging]
     assert as_staging == lines("staging.yml")
 
 
@@ -349,6 +351,7 @@ def test_compose_production_stack(
     project = render(answers)
     stack = yaml.safe_load((project / "deploy/compose/production.yml").read_text())
     app, migrate = stack["services"]["app"], stack["services"]["migrate"]
+    worker = stack["services"]["worker"]
     assert migrate["command"] == ["my_app", "migrate"]
     assert migrate["restart"] == "no"
     assert migrate["profiles"] == ["migrate"]
@@ -360,6 +363,27 @@ def test_compose_production_stack(
     assert app["env_file"][1].startswith("${SECRETS_ENV_FILE:-/etc/")
     assert app["read_only"] is True
     assert app["ports"] == ["127.0.0.1:8000:8000"]
+    # The job worker: the same image, settings and confinement, its own command, port
+    # (WORKER_METRICS_PORT) and probe, and time for its jobs to finish on SIGTERM.
+    assert worker["image"] == app["image"]
+    assert worker["env_file"] == app["env_file"]
+    assert worker["read_only"] is True
+    assert worker["cap_drop"] == ["ALL"]
+    assert worker["command"] == ["my_app", "worker", "--metrics-host", "0.0.0.0"]
+    assert worker["restart"] == "unless-stopped"
+    assert worker["ports"] == ["127.0.0.1:9101:9101"]
+    assert "\nWORKER_METRICS_PORT=9101\n" in (project / ".env.example").read_text()  # the default
+    assert "http://127.0.0.1:9101/healthz" in " ".join(worker["healthcheck"]["test"])
+    assert worker["stop_grace_period"] == "120s"
+    scrape = yaml.safe_load((project / "deploy/monitoring/scrape.yml").read_text())
+    targets = {
+        (target, group["labels"]["environment"], group["labels"]["component"])
+        for group in scrape["scrape_configs"][0]["static_configs"]
+        for target in group["targets"]
+    }
+    assert ("127.0.0.1:8000", "production", "web") in targets
+    assert ("127.0.0.1:9101", "production", "worker") in targets
+    assert ("127.0.0.1:9102", "staging", "worker") in targets
     # The proxy on the host connects from the network's gateway: trusted, and only it.
     gateway = stack["networks"]["default"]["ipam"]["config"][0]["gateway"]
     assert app["environment"]["FORWARDED_ALLOW_IPS"] == gateway
@@ -395,7 +419,7 @@ def test_compose_deploy_migrates_then_rolls_out(
         f"{compose} pull migrate",
         f"{compose} run --rm migrate",
         "docker compose version",
-        f"{compose} up --detach --wait --wait-timeout 300 --remove-orphans app",
+        f"{compose} up --detach --wait --wait-timeout 300 --remove-orphans app worker",
     ]
 
 
@@ -443,7 +467,8 @@ def test_kubernetes_overlays_validate_against_the_pinned_version(
         project,
     )
     kinds = sorted(m["kind"] for m in manifests)
-    workloads = ["Deployment", "HorizontalPodAutoscaler", "Job", "PodDisruptionBudget"]
+    workloads = ["Deployment", "Deployment", "HorizontalPodAutoscaler", "Job"]
+    workloads += ["PodDisruptionBudget"]
     assert kinds == sorted(["ConfigMap", "Service", *workloads])
     assert {m["metadata"]["namespace"] for m in manifests} == {f"my-app-{environment}"}
 
@@ -454,7 +479,9 @@ def test_kubernetes_workloads(
     render: Callable[[dict[str, str]], Path], answers: dict[str, str], environment: str
 ) -> None:
     project = render(answers)
-    by_kind = {m["kind"]: m for m in rendered_manifests(project, environment)}
+    manifests = rendered_manifests(project, environment)
+    by_kind = {m["kind"]: m for m in manifests if m["metadata"]["name"] != "my-app-worker"}
+    [worker] = [m for m in manifests if m["metadata"]["name"] == "my-app-worker"]
     config = by_kind["ConfigMap"]
     settings = {
         key: value
@@ -466,8 +493,8 @@ def test_kubernetes_workloads(
     }
     assert config["data"] == settings  # the non-secret settings, and only those
 
-    for kind in ("Deployment", "Job"):
-        pod = by_kind[kind]["spec"]["template"]["spec"]
+    for workload in (by_kind["Deployment"], worker, by_kind["Job"]):
+        pod = workload["spec"]["template"]["spec"]
         (container,) = pod["containers"]
         assert container["image"] == IMAGE
         assert pod["securityContext"]["runAsNonRoot"] is True
@@ -489,6 +516,20 @@ def test_kubernetes_workloads(
     ]
     assert "replicas" not in by_kind["Deployment"]["spec"]  # the autoscaler owns it
     assert by_kind["HorizontalPodAutoscaler"]["spec"]["minReplicas"] >= 2
+    # The job worker: its own command, the probe of its loop on its metrics port, and
+    # longer than a job takes to finish on SIGTERM; no autoscaler, no Service.
+    assert worker["kind"] == "Deployment"
+    assert worker["spec"]["replicas"] >= 2
+    worker_pod = worker["spec"]["template"]["spec"]
+    (worker_container,) = worker_pod["containers"]
+    assert worker_container["args"] == ["my_app", "worker", "--metrics-host", "0.0.0.0"]
+    assert worker_container["ports"] == [{"name": "metrics", "containerPort": 9101}]
+    assert "\nWORKER_METRICS_PORT=9101\n" in (project / ".env.example").read_text()  # the default
+    assert worker_container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
+    assert worker_pod["terminationGracePeriodSeconds"] >= 120
+    assert by_kind["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]["name"] == "my-app"
+    selector = by_kind["Service"]["spec"]["selector"]
+    assert selector["app.kubernetes.io/component"] == "web"
 
 
 @parametrize(KUBERNETES[:1])
@@ -522,6 +563,7 @@ def test_kubernetes_deploy_migrates_then_rolls_out(
         "kubectl --namespace my-app-staging logs job/my-app-migrate",
         "kubectl apply --filename M --selector app.kubernetes.io/component!=migration",
         "kubectl --namespace my-app-staging rollout status deployment/my-app --timeout=10m",
+        "kubectl --namespace my-app-staging rollout status deployment/my-app-worker --timeout=10m",
     ]
 
 

@@ -135,7 +135,7 @@ def test_the_first_hour_runs_as_written(project: GeneratedProject, tmp_path: Pat
     logged = log.read_text()
     lines = log_lines(logged)
     assert [line for _, line in lines if FOREIGN_LOG_LINE.match(line)] == []
-    running = [line for source, line in lines if "Uvicorn running on" in line]
+    running = [line for _, line in lines if "Uvicorn running on" in line]
     assert len(running) == 1, logged[-4000:]
     assert APP_LOG_LINE.match(running[0]), running
     # Each development warning once from each process that reads the settings: never

@@ -42,7 +42,7 @@ async def seed(settings: Settings) -> DemoAccounts | None:
                 return None
             made = DemoAccounts(secrets.token_urlsafe(12), secrets.token_urlsafe(12))
             await accounts.create_admin(session, ADMIN_EMAIL, made.admin_password)
-            user = await accounts.register(session, USER_EMAIL, made.user_password)
+            user = await accounts.create_confirmed_user(session, USER_EMAIL, made.user_password)
             # Whole hours from tomorrow on, an hour long: they cannot overlap.
             first = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
             first += timedelta(days=1)

@@ -129,6 +129,11 @@ class Settings(BaseSettings):
         description="Failed sign-ins allowed per account from all addresses together "
         "(keep it above what one address may fail: one attacker cannot lock the owner out)",
     )
+    mail_rate_limit: str = Field(
+        "5/hour",
+        description="Mails nobody signed in asked for (password reset, sign-up with a taken "
+        "address, confirmation sent again) allowed per recipient; more are not sent",
+    )
     session_lifetime_hours: int = Field(
         336, ge=1, le=8760, description="Hours a sign-in lasts before the user signs in again"
     )
@@ -217,6 +222,13 @@ class Settings(BaseSettings):
     job_retry_max_seconds: float = Field(
         600.0, ge=1, le=86_400, description="Longest wait between two tries of a job"
     )
+    worker_metrics_port: int = Field(
+        9101,
+        ge=1,
+        le=65_535,
+        description="Port of the job worker's GET /metrics (METRICS_TOKEN as for the app's) "
+        "and GET /healthz (its liveness probe)",
+    )
     log_level: LogLevel = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL")
     sentry_dsn: SecretStr | None = Field(
         None, description="Sentry project DSN; error reporting is off when unset"
@@ -269,7 +281,9 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
-    @field_validator("auth_rate_limit", "auth_address_failures", "auth_account_failures")
+    @field_validator(
+        "auth_rate_limit", "auth_address_failures", "auth_account_failures", "mail_rate_limit"
+    )
     @classmethod
     def _a_rate_limit(cls, value: str) -> str:
         try:

@@ -1,5 +1,6 @@
-"""Who is calling: `CurrentUser` for signed-in routes, `AdminUser` for admin routes,
-`PaidUser` behind the paywall; `throttled_per_address` in front of sign-up, sign-in and
+"""Who is calling: `CurrentUser` for signed-in routes, `VerifiedUser` for what needs a
+confirmed address (booking, paying), `AdminUser` for admin routes, `PaidUser` behind the
+paywall; `throttled_per_address` in front of sign-up, sign-in and
 password changes.
 
 Every check is here, on the server; the API layer declares which one a route needs.
@@ -92,6 +93,17 @@ async def current_user(auth_session: CurrentSession) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def verified_user(user: CurrentUser) -> User:
+    """A user who confirmed their address: an unconfirmed account can sign in and look
+    around, but not book or pay (a typo'd address would never get the receipts)."""
+    if not user.email_verified:
+        raise Forbidden("Confirm your email address first: open the link we mailed you.")
+    return user
+
+
+VerifiedUser = Annotated[User, Depends(verified_user)]
 
 
 async def current_user_id(user: CurrentUser) -> int:

@@ -1,9 +1,20 @@
-"""Users and their sessions. A session row holds a hash of the token, never the token."""
+"""Users, their sessions and their account tokens. A session or token row holds a hash
+of the token, never the token."""
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, Identity, LargeBinary, String, func
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    LargeBinary,
+    String,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db.base import Base
@@ -43,6 +54,13 @@ class User(Base):
     role: Mapped[Role] = mapped_column(_string_enum(Role, "role"), default=Role.USER)
     plan: Mapped[Plan] = mapped_column(_string_enum(Plan, "plan"), default=Plan.FREE)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # When the owner proved they read mail at `email` (None: not yet): booking and
+    # paying need it (`VerifiedUser`).
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class AuthSession(Base):
@@ -59,3 +77,26 @@ class AuthSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+class TokenPurpose(StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"  # noqa: S105  # pragma: allowlist secret
+    CHANGE_EMAIL = "change_email"
+
+
+class AccountToken(Base):
+    """A link mailed to the user: single-use (deleted when used) and expiring."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (Index("ix_account_tokens_user_id_purpose", "user_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[TokenPurpose] = mapped_column(_string_enum(TokenPurpose, "token_purpose"))
+    # SHA-256 of the token, as for sessions: a database leak opens no mailed link.
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    # The address an email change moves to (change_email only).
+    new_email: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,9 +1,12 @@
-"""Rate limits for sign-up, sign-in and password changes, with the `limits` library.
+"""Rate limits for sign-up, sign-in and password changes, and for the account mails
+anyone can make the app send, with the `limits` library.
 
-Per client address, every attempt counts (AUTH_RATE_LIMIT). Per account, only failures
-count, in two budgets: a tight one per (account, address) and a much higher one for the
-account from every address. One attacker address exhausts its own budget and can never
-lock the owner out from theirs; an attack from many addresses is still slowed.
+Per client address, every attempt counts (AUTH_RATE_LIMIT). Per recipient, every mail
+nobody signed in asked for counts (MAIL_RATE_LIMIT): a stranger cannot flood an inbox.
+Per account, only failures count, in two budgets: a tight one per (account, address)
+and a much higher one for the account from every address. One attacker address exhausts
+its own budget and can never lock the owner out from theirs; an attack from many
+addresses is still slowed.
 
 Counters live in Redis (REDIS_URL), shared by every worker and instance;
 without it they live in the process (development and tests only: staging and
@@ -17,6 +20,8 @@ and `/readyz` shows it as a warning without failing readiness (`storage_problem`
 import asyncio
 import math
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import structlog
@@ -26,7 +31,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from redis.asyncio import ConnectionPool
 
-from ..errors import TooManyRequests
+from ..errors import TooManyRequests, Unauthorized
 from ..observability.metrics import RATE_LIMIT_STORAGE_ERRORS
 from ..settings import Settings
 
@@ -46,6 +51,8 @@ class RateLimiter:
     """Failed sign-ins per account from one address (AUTH_ADDRESS_FAILURES): tight."""
     account_failures: RateLimitItem
     """Failed sign-ins per account from every address (AUTH_ACCOUNT_FAILURES): higher."""
+    mails: RateLimitItem
+    """Unsolicited account mails per recipient (MAIL_RATE_LIMIT)."""
     # Redis connections, closed with the app (None: counters kept in memory).
     pool: ConnectionPool | None = None
 
@@ -57,6 +64,19 @@ class RateLimiter:
         for identifier in identifiers:
             await self._within(self.rule, action, identifier, count=True)
 
+    async def may_mail(self, recipient: str) -> bool:
+        """Count one unsolicited mail to `recipient`: False past MAIL_RATE_LIMIT (send
+        nothing; the caller answers as if it had sent)."""
+        try:
+            return await self._strategy.hit(self.mails, "mail", recipient)
+        except StorageError as error:
+            self._let_through(error)
+            return True
+
+    async def check_mail(self, recipient: str) -> None:
+        """Like `may_mail`, but 429 past the limit (for a user asking on their own behalf)."""
+        await self._within(self.mails, "mail", recipient, count=True)
+
     async def refuse_locked(self, action: str, account: str, address: str) -> None:
         """429 when `account` has failed too often, from `address` or from everywhere.
 
@@ -66,6 +86,19 @@ class RateLimiter:
         """
         for rule, key in self._failure_keys(account, address):
             await self._within(rule, action, key, count=False)
+
+    @asynccontextmanager
+    async def counting_failures(
+        self, action: str, account: str, address: str
+    ) -> AsyncIterator[None]:
+        """Around a check of `account`'s credentials from `address`: 429 when locked
+        (`refuse_locked`), and an `Unauthorized` inside counts as one failure."""
+        await self.refuse_locked(action, account, address)
+        try:
+            yield
+        except Unauthorized:
+            await self.count_failure(action, account, address)
+            raise
 
     async def count_failure(self, action: str, account: str, address: str) -> None:
         for rule, key in self._failure_keys(account, address):
@@ -132,6 +165,7 @@ def create_rate_limiter(settings: Settings, key_prefix: str) -> RateLimiter:
         parse(settings.auth_rate_limit),
         parse(settings.auth_address_failures),
         parse(settings.auth_account_failures),
+        parse(settings.mail_rate_limit),
     )
     if settings.redis_url is None:
         return RateLimiter(MemoryStorage(), *rules)

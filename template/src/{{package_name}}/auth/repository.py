@@ -1,11 +1,13 @@
-"""Queries for users and sessions. Flushes, never commits: the request owns the transaction."""
+"""Queries for users, sessions and account tokens. Flushes, never commits: the request
+owns the transaction."""
 
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, delete, not_, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import AuthSession, User
+from .models import AccountToken, AuthSession, TokenPurpose, User
 
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -20,6 +22,23 @@ async def add_user(session: AsyncSession, user: User) -> User:
     session.add(user)
     await session.flush()
     return user
+
+
+async def add_user_unless_taken(
+    session: AsyncSession, email: str, password_hash: str
+) -> int | None:
+    """The new user's id, or None when the address has an account (concurrent sign-ups
+    included: the unique index decides, and nothing fails)."""
+    return await session.scalar(
+        insert(User)
+        .values(email=email, password_hash=password_hash)
+        .on_conflict_do_nothing(index_elements=[User.email])
+        .returning(User.id)
+    )
+
+
+async def email_taken(session: AsyncSession, email: str) -> bool:
+    return await session.scalar(select(User.id).where(User.email == email)) is not None
 
 
 async def add_session(session: AsyncSession, auth_session: AuthSession) -> AuthSession:
@@ -116,3 +135,51 @@ async def delete_dead_sessions_of(
 
 async def users_page(session: AsyncSession, limit: int, offset: int) -> list[User]:
     return list(await session.scalars(select(User).order_by(User.id).limit(limit).offset(offset)))
+
+
+async def replace_account_token(session: AsyncSession, token: AccountToken) -> None:
+    """Store `token`, deleting the user's earlier ones of the same purpose: only the
+    latest link works."""
+    await delete_account_tokens_of(session, token.user_id, token.purpose)
+    session.add(token)
+    await session.flush()
+
+
+async def take_account_token(
+    session: AsyncSession, token_hash: bytes, purpose: TokenPurpose, now: datetime
+) -> tuple[int, str | None] | None:
+    """Use up a live token: (user id, new email), or None. One DELETE ... RETURNING, so
+    of two requests with the same token only one gets it."""
+    taken = await session.execute(
+        delete(AccountToken)
+        .where(
+            AccountToken.token_hash == token_hash,
+            AccountToken.purpose == purpose,
+            AccountToken.expires_at > now,
+        )
+        .returning(AccountToken.user_id, AccountToken.new_email)
+    )
+    row = taken.first()
+    return None if row is None else (row.user_id, row.new_email)
+
+
+async def delete_account_tokens_of(
+    session: AsyncSession, user_id: int, purpose: TokenPurpose
+) -> None:
+    await session.execute(
+        delete(AccountToken).where(AccountToken.user_id == user_id, AccountToken.purpose == purpose)
+    )
+
+
+async def delete_expired(
+    session: AsyncSession, now: datetime, idle_since: datetime
+) -> tuple[int, int]:
+    """Delete the sessions and account tokens that can open nothing any more: how many
+    of each."""
+    sessions = await session.execute(
+        delete(AuthSession).where(not_(_live(now, idle_since))).returning(AuthSession.id)
+    )
+    tokens = await session.execute(
+        delete(AccountToken).where(AccountToken.expires_at <= now).returning(AccountToken.id)
+    )
+    return len(sessions.all()), len(tokens.all())

@@ -1,9 +1,11 @@
+"""Sign-in, sign-out, who am I, the user's sessions and password changes (sign-up and
+the mailed-link flows are in account_router.py)."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from ..db.session import SessionDep
-from ..errors import Unauthorized
 from ..kit.dependencies import SettingsDep
 from ..kit.pagination import PageDep
 from ..kit.schemas import MAX_ID
@@ -22,7 +24,6 @@ from .schemas import (
     ActiveSessionPage,
     LoginRequest,
     PasswordChangeRequest,
-    RegisterRequest,
     SessionOut,
     UserOut,
 )
@@ -35,17 +36,6 @@ KeepCurrent = Annotated[
 ]
 
 
-@router.post(
-    "/register",
-    status_code=status.HTTP_201_CREATED,
-    dependencies=[throttled_per_address("register")],
-)
-async def register(body: RegisterRequest, session: SessionDep) -> UserOut:
-    """Create an account (role `user`, plan `free`: neither can be chosen here)."""
-    user = await service.register(session, body.email, body.password)
-    return UserOut.model_validate(user)
-
-
 @router.post("/login", dependencies=[throttled_per_address("login")])
 async def login(
     body: LoginRequest,
@@ -56,14 +46,9 @@ async def login(
     response: Response,
 ) -> SessionOut:
     """Start a session: the token comes back once, in the body and as an HttpOnly cookie."""
-    address, account = client_ip(request), service.normalize_email(body.email)
-    await limiter.refuse_locked("login", account, address)
-    limits = session_limits(settings)
-    try:
+    account, limits = service.normalize_email(body.email), session_limits(settings)
+    async with limiter.counting_failures("login", account, client_ip(request)):
         started = await service.login(session, body.email, body.password, limits)
-    except Unauthorized:
-        await limiter.count_failure("login", account, address)
-        raise
     session_cookie(settings).set(response, started.token, int(limits.lifetime.total_seconds()))
     return SessionOut(
         access_token=started.token,
@@ -157,11 +142,6 @@ async def change_password(
 
     Throttled like sign-in (per address, and wrong current passwords per account): a
     stolen session must not give unlimited guesses at the current password."""
-    address = client_ip(request)
-    await limiter.refuse_locked("password", user.email, address)
-    try:
+    async with limiter.counting_failures("password", user.email, client_ip(request)):
         await service.change_password(session, user, body.current_password, body.new_password)
-    except Unauthorized:
-        await limiter.count_failure("password", user.email, address)
-        raise
     session_cookie(settings).clear(response)

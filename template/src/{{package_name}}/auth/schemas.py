@@ -28,6 +28,41 @@ class RegisterRequest(RequestModel):
     password: NewPassword
 
 
+class RegisterOut(ResponseModel):
+    """The same for a new address and a taken one: the owner of a taken one gets a mail."""
+
+    email: str
+    detail: str = "Check your inbox: the link in our mail confirms the address."
+
+
+# A token from a mailed link (its `#token=` part); longer than any we issue is refused.
+LinkToken = Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class TokenRequest(RequestModel):
+    token: LinkToken
+
+
+class PasswordForgotRequest(RequestModel):
+    email: EmailStr = Field(max_length=320)
+
+
+class PasswordResetRequest(RequestModel):
+    token: LinkToken
+    new_password: NewPassword
+
+
+class EmailChangeRequest(RequestModel):
+    new_email: EmailStr = Field(max_length=320)
+    current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+
+
+class Accepted(ResponseModel):
+    """202: the request is taken; what follows arrives by mail."""
+
+    detail: str
+
+
 class LoginRequest(RequestModel):
     # Not validated as an address: a malformed one fails like a wrong password.
     email: str = Field(min_length=1, max_length=320)
@@ -42,6 +77,7 @@ class PasswordChangeRequest(RequestModel):
 class UserOut(ResponseModel):
     id: int
     email: str
+    email_verified: bool  # booking and paying need a confirmed address
     role: Role
     plan: Plan
 

@@ -1,5 +1,6 @@
-"""Sign-up, sign-in, sign-out, the session check behind every protected route, and the
-user's own list of sessions."""
+"""Sign-in, sign-out, the session check behind every protected route, the user's own
+list of sessions and password changes. Sign-up and the flows through the user's mailbox
+are in account_service.py."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -7,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..errors import Conflict, NotFound, Unauthorized
+from ..errors import NotFound, Unauthorized
 from . import repository
-from .models import AuthSession, Plan, Role, User
+from .models import AuthSession, Plan, Role, TokenPurpose, User
 from .passwords import hash_password_async, verify_password
 from .tokens import new_token, token_hash
 
@@ -37,16 +38,6 @@ class StartedSession:
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
-
-
-async def register(session: AsyncSession, email: str, password: str) -> User:
-    email = normalize_email(email)
-    if await repository.user_by_email(session, email) is not None:
-        raise Conflict("An account with this email already exists.")
-    # A concurrent sign-up with the same email loses on the unique constraint (409).
-    return await repository.add_user(
-        session, User(email=email, password_hash=await hash_password_async(password))
-    )
 
 
 async def start_session(session: AsyncSession, user: User, lifetime: timedelta) -> StartedSession:
@@ -132,28 +123,47 @@ async def revoke_sessions(
 async def change_password(
     session: AsyncSession, user: User, current_password: str, new_password: str
 ) -> None:
-    """Set a new password and sign out every session of the user (including this one)."""
+    """Set a new password and sign out every session of the user (including this one);
+    the reset links mailed before stop working."""
     await release_connection(session)
     matches, _ = await verify_password(current_password, user.password_hash)
     if not matches:
         raise Unauthorized(WRONG_CREDENTIALS)
     user.password_hash = await hash_password_async(new_password)
+    await _signed_out_everywhere(session, user)
+
+
+async def _signed_out_everywhere(session: AsyncSession, user: User) -> None:
     await repository.delete_sessions_of(session, user.id)
+    await repository.delete_account_tokens_of(session, user.id, TokenPurpose.RESET_PASSWORD)
+
+
+async def create_confirmed_user(
+    session: AsyncSession, email: str, password: str, *, role: Role = Role.USER
+) -> User:
+    """A user whose address the operator vouches for (demo data, `create-admin`): it
+    counts as confirmed, no mail is sent."""
+    return await repository.add_user(
+        session,
+        User(
+            email=normalize_email(email),
+            password_hash=await hash_password_async(password),
+            role=role,
+            email_verified_at=datetime.now(UTC),
+        ),
+    )
 
 
 async def create_admin(session: AsyncSession, email: str, password: str) -> User:
-    """Create an admin, or make an existing user one (setting the given password)."""
-    email = normalize_email(email)
-    user = await repository.user_by_email(session, email)
+    """Create an admin, or make an existing user one (setting the given password, and
+    confirming the address: the operator vouches for it)."""
+    user = await repository.user_by_email(session, normalize_email(email))
     if user is None:
-        user = await repository.add_user(
-            session,
-            User(email=email, password_hash=await hash_password_async(password), role=Role.ADMIN),
-        )
-    else:
-        user.role = Role.ADMIN
-        user.password_hash = await hash_password_async(password)
-        await repository.delete_sessions_of(session, user.id)
+        return await create_confirmed_user(session, email, password, role=Role.ADMIN)
+    user.role = Role.ADMIN
+    user.password_hash = await hash_password_async(password)
+    user.email_verified_at = user.email_verified_at or datetime.now(UTC)
+    await _signed_out_everywhere(session, user)
     await session.flush()
     return user
 

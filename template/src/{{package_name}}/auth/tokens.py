@@ -1,4 +1,4 @@
-"""Session tokens: random and opaque; only their hash is stored."""
+"""Session tokens and mailed-link tokens: random and opaque; only their hash is stored."""
 
 import hashlib
 import secrets

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request, Response, status
 
-from ..auth.dependencies import AdminUser, CurrentUser, current_user_id
+from ..auth.dependencies import AdminUser, CurrentUser, VerifiedUser, current_user_id
 from ..db.session import SessionDep
 from ..errors import PreconditionRequired
 from ..kit.idempotency import Idempotent, guard
@@ -50,11 +50,14 @@ async def list_slots(_user: CurrentUser, session: SessionDep, page: PageDep) -> 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={409: {"description": "The slot is taken, or the same key is in flight"}},
+    responses={
+        403: {"description": "The caller's email address is not confirmed yet"},
+        409: {"description": "The slot is taken, or the same key is in flight"},
+    },
 )
 async def book(
     body: BookingCreate,
-    user: CurrentUser,
+    user: VerifiedUser,
     session: SessionDep,
     request: Request,
     response: Response,

@@ -24,7 +24,17 @@ from fastapi import Depends, Header, Request, Response
 from fastapi.params import Depends as DependsParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, func, select
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -62,7 +72,10 @@ class StoredResponse(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[Any] = mapped_column(JSONB)
     headers: Mapped[dict[str, str]] = mapped_column(JSONB)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Indexed for the worker's purge of forgotten keys (`delete_forgotten`).
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,16 @@ async def claim(
         status_code=stored.status_code,
         headers={**stored.headers, REPLAY_HEADER: "true"},
     )
+
+
+async def delete_forgotten(session: AsyncSession, now: datetime) -> int:
+    """Delete the keys older than KEY_LIFETIME (a request may reuse them); how many."""
+    deleted = await session.execute(
+        delete(StoredResponse)
+        .where(StoredResponse.created_at < now - KEY_LIFETIME)
+        .returning(StoredResponse.key)
+    )
+    return len(deleted.all())
 
 
 async def remember(

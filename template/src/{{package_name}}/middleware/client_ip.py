@@ -10,16 +10,15 @@ same decision; `serve` starts uvicorn with its proxy headers off, so it is never
 made twice.
 """
 
-import ipaddress
-
 import structlog
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from ..kit.client_address import client_ip_of
+
 logger = structlog.get_logger(__name__)
 
-UNKNOWN = "unknown"
 # Untrusted peers that sent X-Forwarded-For, remembered so each is reported once.
 _MAX_REPORTED_PEERS = 64
 
@@ -60,18 +59,3 @@ class TrustedProxyMiddleware(ProxyHeadersMiddleware):
 def client_ip(request: HTTPConnection) -> str:
     """The client's address, in canonical form (one spelling per address)."""
     return client_ip_of(request.scope)
-
-
-def client_ip_of(scope: Scope) -> str:
-    """`client_ip` for middleware, which has the scope rather than a request."""
-    client = scope.get("client")
-    if not client:
-        return UNKNOWN
-    host: str = client[0]
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return host  # a unix socket, or a name a trusted proxy forwarded
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return str(address.ipv4_mapped)
-    return str(address)

@@ -37,7 +37,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import Unauthorized
-from ..middleware.client_ip import client_ip_of
+from ..kit.client_address import client_ip_of
 from ..settings import Settings
 
 logger = structlog.get_logger(__name__)

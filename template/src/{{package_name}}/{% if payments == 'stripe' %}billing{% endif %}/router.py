@@ -3,7 +3,7 @@ from typing import Annotated
 import structlog
 from fastapi import APIRouter, Header, Request, status
 
-from ..auth.dependencies import CurrentUser
+from ..auth.dependencies import VerifiedUser
 from ..db.session import SessionDep
 from ..errors import ServiceUnavailable
 from ..kit.dependencies import SettingsDep
@@ -29,6 +29,7 @@ StripeSignature = Annotated[
     "/checkout",
     status_code=status.HTTP_201_CREATED,
     responses={
+        403: {"description": "The caller's email address is not confirmed yet"},
         409: {"description": "The user is on the paid plan already"},
         502: {"description": "Stripe refused or failed the request"},
         503: {"description": "Payments are not configured, or Stripe cannot be reached"},
@@ -36,7 +37,7 @@ StripeSignature = Annotated[
     },
 )
 async def start_checkout(
-    user: CurrentUser, session: SessionDep, settings: SettingsDep, stripe: StripeDep
+    user: VerifiedUser, session: SessionDep, settings: SettingsDep, stripe: StripeDep
 ) -> CheckoutStarted:
     """Start paying: a Stripe Checkout Session for the paid plan, whose page the
     browser is sent to. The plan changes when Stripe's webhook confirms the payment."""
