@@ -1,6 +1,5 @@
 """Regenerate the template's uv.lock files, one per combination of the answers that
-change the dependencies (payments: stripe adds a package; frontend: react adds Node.js
-and Playwright).
+change the dependencies (payments: stripe adds a package).
 
     uv run python -m tools.lock_template [--upgrade]
 
@@ -32,7 +31,7 @@ SENTINEL_SLUG, SENTINEL_PACKAGE = "lockfile-sentinel", "lockfile_sentinel"
 # leaves the lock as it is: python_version only pins the interpreter, and every
 # offered one is inside the generated `requires-python`, so one universal lock serves
 # them all (it holds each package's wheels for every offered Python).
-LOCK_QUESTIONS = ("payments", "frontend")
+LOCK_QUESTIONS = ("payments",)
 
 
 def lock_file_name(answers: Mapping[str, str]) -> str:

@@ -236,13 +236,6 @@ class Settings(BaseSettings):
     sentry_traces_sample_rate: float = Field(
         0.0, ge=0, le=1, description="Share of requests traced for Sentry performance (0 to 1)"
     )
-{%- if frontend == 'react' %}
-    sentry_browser_dsn: HttpUrl | None = Field(
-        None,
-        description="DSN of the Sentry project for the browser's errors (public: every "
-        "visitor's browser reads it); the browser reports nothing when unset",
-    )
-{%- endif %}
     stripe_api_key: SecretStr | None = Field(
         None, description="Stripe secret API key (sk_...), for creating checkout sessions"
     )
