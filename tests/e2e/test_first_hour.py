@@ -70,6 +70,11 @@ def _server_header() -> str | None:
         return server
 
 
+def _front_page() -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=5) as answer:
+        return str(answer.read().decode())
+
+
 def _serving() -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/livez", timeout=5) as answer:
@@ -106,6 +111,7 @@ def test_the_first_hour_runs_as_written(project: GeneratedProject, tmp_path: Pat
             assert time.monotonic() < deadline, f"make dev did not serve:\n{log.read_text()}"
             time.sleep(0.5)
         server_header = _server_header()
+        front_page = _front_page()
         tried = subprocess.run(
             ["bash", "-euo", "pipefail", "-c", blocks["try"]],
             cwd=project.path,
@@ -132,6 +138,9 @@ def test_the_first_hour_runs_as_written(project: GeneratedProject, tmp_path: Pat
     assert "failed" not in said  # make test
     assert not _port_taken(), "make dev still serves after Ctrl-C"
     assert server_header is None  # as `serve` in production
+    # The browser gets the app's pages at the root (frontend=react, the default), built
+    # by make dev.
+    assert '<div id="root"></div>' in front_page, front_page[:500]
     logged = log.read_text()
     lines = log_lines(logged)
     assert [line for _, line in lines if FOREIGN_LOG_LINE.match(line)] == []

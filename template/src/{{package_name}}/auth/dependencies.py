@@ -40,10 +40,22 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+# One machine, two names: a developer opens http://127.0.0.1:8000 as often as
+# http://localhost:8000 (PUBLIC_BASE_URL's default), and both are this server.
+_LOOPBACK_TWINS = {"localhost": "127.0.0.1", "127.0.0.1": "localhost"}
+
+
 def trusted_origins(settings: Settings) -> set[str]:
-    return {_origin(str(settings.public_base_url))} | {
+    origins = {_origin(str(settings.public_base_url))} | {
         _origin(origin) for origin in settings.cors_origins if origin != "*"
     }
+    if settings.app_env == "development":
+        for origin in list(origins):
+            parts = urlsplit(origin)
+            if (twin := _LOOPBACK_TWINS.get(parts.hostname or "")) is not None:
+                port = f":{parts.port}" if parts.port else ""
+                origins.add(f"{parts.scheme}://{twin}{port}")
+    return origins
 
 
 def check_same_origin(request: Request, settings: Settings) -> None:

@@ -45,13 +45,14 @@ async def login(
     request: Request,
     response: Response,
 ) -> SessionOut:
-    """Start a session: the token comes back once, in the body and as an HttpOnly cookie."""
+    """Start a session: the token comes back once, as an HttpOnly cookie and (unless
+    `token_in_body` is false, as browsers send it) in the body."""
     account, limits = service.normalize_email(body.email), session_limits(settings)
     async with limiter.counting_failures("login", account, client_ip(request)):
         started = await service.login(session, body.email, body.password, limits)
     session_cookie(settings).set(response, started.token, int(limits.lifetime.total_seconds()))
     return SessionOut(
-        access_token=started.token,
+        access_token=started.token if body.token_in_body else None,
         expires_at=started.expires_at,
         user=UserOut.model_validate(started.user),
     )

@@ -67,6 +67,11 @@ class LoginRequest(RequestModel):
     # Not validated as an address: a malformed one fails like a wrong password.
     email: str = Field(min_length=1, max_length=320)
     password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+    token_in_body: bool = Field(
+        True,
+        description="false from a browser: the session is then only in the HttpOnly "
+        "cookie, which no script on the page can read",
+    )
 
 
 class PasswordChangeRequest(RequestModel):
@@ -83,7 +88,7 @@ class UserOut(ResponseModel):
 
 
 class SessionOut(ResponseModel):
-    access_token: str
+    access_token: str | None  # None when the login asked for the cookie only
     token_type: Literal["bearer"] = "bearer"  # noqa: S105  (the scheme, not a secret)
     expires_at: datetime
     user: UserOut
