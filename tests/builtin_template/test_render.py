@@ -129,6 +129,12 @@ def test_renders_cleanly(copie: Any, template_repo: Path, answers: dict[str, str
         client = (project / "frontend/src/client/sdk.gen.ts").read_text()
         assert ("billingStartCheckout" in client) == stripe
         assert "SENTRY_BROWSER_DSN=" in (project / ".env.example").read_text()
+    # The e2e suite lets combinations that differ only in CI/deploy-only files share their
+    # lint and type-check runs (tests/e2e/conftest.py, `OncePerInputs`): none is code.
+    code = (".py", ".ts", ".tsx", ".js", ".toml", ".cfg", ".ini")
+    ci_and_deploy = [name for name in files if name.startswith(CI_AND_DEPLOY_ONLY)]
+    assert ci_and_deploy
+    assert not [name for name in ci_and_deploy if name.endswith(code)]
     # Every Python file compiles.
     assert compileall.compile_dir(project, quiet=1, force=True)
     # The answers file records the choices and nothing secret.

@@ -60,12 +60,13 @@ CI_AND_DEPLOY_ONLY += ("deploy/compose/", "deploy/kubernetes/")
 
 
 def suite_inputs(project: Path) -> str:
-    """A digest of everything a project's test suite can depend on: every tracked file
-    (the answers file and CI/deploy-only files aside), path and bytes.
+    """A digest of everything a project's test suite, linters and type checkers can
+    depend on: every tracked file (the answers file and CI/deploy-only files aside),
+    path and bytes.
 
     `.env` is untracked: it is .env.example with fresh random secrets, the same shape
-    in every project. Two combinations with the same digest run the same tests on
-    the same code, configuration and locked dependencies.
+    in every project. Two combinations with the same digest run the same tests and
+    checks on the same code, configuration and locked dependencies.
     """
     tracked = subprocess.run(
         ["git", "ls-files", "-z"], cwd=project, capture_output=True, text=True, check=True
@@ -188,6 +189,53 @@ class GeneratedProject:
         """Run Makefile targets in the project; return their output."""
         result = run(["make", *targets], cwd=self.path, env=env or self.env)
         return result.stdout + result.stderr
+
+
+@dataclass(frozen=True)
+class MadeOnce:
+    """A Makefile target's run, shared by the combinations with its inputs."""
+
+    ran_in: GeneratedProject
+    output: str = ""
+    passed: bool = False
+    """False while it runs, and for good if it failed."""
+
+
+@dataclass
+class OncePerInputs:
+    """Runs Makefile targets once per distinct `suite_inputs` (per worker: the scheduler
+    in tests/conftest.py brings combinations that can share to one worker).
+
+    Combinations that differ only in files no check reads (CI pipelines, deploy
+    manifests) would run the same tools on the same bytes; the first runs them, the
+    others take its output, or its failure. Each is still generated, installed (its
+    Makefile parsed, deploy.mk included), imported and scanned on its own.
+    """
+
+    runs: dict[tuple[str, str, str], MadeOnce]
+
+    def make(
+        self, project: GeneratedProject, target: str, env: Mapping[str, str] | None = None
+    ) -> MadeOnce:
+        """`make target` in `project` with `env` (default: the project's), unless it ran
+        for the same inputs with the same database."""
+        env = env or project.env
+        key = (target, env.get("TEST_DATABASE_URL", "embedded"), project.suite_inputs)
+        if (earlier := self.runs.get(key)) is not None:
+            assert earlier.passed, (
+                f"`make {target}` failed for {combination_id(earlier.ran_in.answers)}, "
+                "whose inputs are the same (see that test)"
+            )
+            return earlier
+        self.runs[key] = MadeOnce(project)
+        made = MadeOnce(project, project.make(target, env=env), passed=True)
+        self.runs[key] = made
+        return made
+
+
+@pytest.fixture(scope="session")
+def once_per_inputs() -> OncePerInputs:
+    return OncePerInputs({})
 
 
 @pytest.fixture(scope="session")

