@@ -9,7 +9,6 @@ plain text parts, links included (`make mail`).
 """
 
 import argparse
-import asyncio
 import email
 import email.policy
 import signal
@@ -63,16 +62,20 @@ def show(folder: Path, count: int) -> int:
     return 0
 
 
-async def catch(folder: Path, port: int) -> None:
+def catch(folder: Path, port: int) -> None:
+    """Serve (aiosmtpd runs its own thread) until SIGINT or SIGTERM."""
+    # Blocked here, before the server's thread starts (it inherits the mask), and taken
+    # by sigwait below: the kernel may hand a signal to any thread that does not block
+    # it, and one handled in the server's thread would never wake this one. Blocked,
+    # a second signal (`make dev` stops a command's process group and `uv run` forwards
+    # the same signal again) waits unseen instead of killing a catcher that stops.
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     controller = Controller(FolderHandler(folder), hostname="127.0.0.1", port=port)
     controller.start()
     print(f"mail catcher on smtp://127.0.0.1:{port}, mails in {folder}/ (make mail)")
-    stopped = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopped.set)
     try:
-        await stopped.wait()
+        signal.sigwait(stop_signals)
     finally:
         controller.stop()
 
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     options: Any = parser.parse_args(argv)
     if options.show is not None:
         return show(options.folder, options.show)
-    asyncio.run(catch(options.folder, options.port))
+    catch(options.folder, options.port)
     return 0
 
 

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import threading
-from contextlib import suppress
 from typing import IO
 
 STOP_SECONDS = 20  # what each command gets to finish after SIGTERM
@@ -69,9 +68,15 @@ def main(arguments: list[str]) -> int:
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
         watchers.append(watcher)
-    signal.signal(signal.SIGTERM, lambda *_: finished.set())
-    with suppress(KeyboardInterrupt):
-        finished.wait()
+    # Ctrl-C reaches this process twice (from the terminal, to the whole process group,
+    # and again from `uv run`, which forwards it): a handler that only sets `finished`
+    # lets neither interrupt stop(), which would leave the commands running.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: finished.set())
+    # With a timeout: Python runs signal handlers in this thread only, and the kernel
+    # may deliver the signal to a watcher thread, which would not wake a plain wait.
+    while not finished.wait(timeout=0.2):
+        pass
     stop(processes)
     for watcher in watchers:  # each stopped command's last lines and exit status
         watcher.join(timeout=5)

@@ -33,10 +33,14 @@ def main(argv: list[str]) -> int:
     if configured("DATABASE_URL") is None and not deployed:
         env["DATABASE_URL"] = embedded_postgres.start()
         print("using the embedded PostgreSQL (set DATABASE_URL to use another)", file=sys.stderr)
-    try:
-        return subprocess.call(command, env=env)  # noqa: S603  (the developer's own command)
-    except KeyboardInterrupt:
-        return 130
+    process = subprocess.Popen(command, env=env)  # noqa: S603  (the developer's own command)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reached the command too (one process group): let it stop on its
+            # own, before the embedded server it may still be using stops with us.
+            continue
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """`make dev`'s helpers: the process runner and the mail catcher, as processes."""
 
+import os
+import signal
 import smtplib
 import subprocess
 import sys
@@ -12,14 +14,34 @@ from tests.support import free_port, wait_until
 PROJECT = Path(__file__).resolve().parents[1]
 
 
-def devtool(*arguments: str) -> subprocess.Popen[str]:
+def devtool(*arguments: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", *arguments],
         cwd=PROJECT,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # a process group of its own, as a terminal gives `make dev`
     )
+
+
+def slow_to_stop(started: Path, stopped: Path) -> str:
+    """A command that takes a second to stop after SIGINT or SIGTERM, as a server
+    draining its requests does, and leaves `stopped` behind when it has."""
+    return (
+        f"trap 'sleep 1; touch {stopped}; exit 0' INT TERM; touch {started}; "
+        "while true; do sleep 0.05; done"
+    )
+
+
+def signal_twice(process: subprocess.Popen[str], signum: signal.Signals) -> None:
+    """A signal as `make dev`'s processes receive it: once to the whole process group
+    (from the terminal's Ctrl-C, or from the runner stopping a command), and once more
+    from `uv run`, which forwards it to its child."""
+    os.killpg(process.pid, signum)
+    time.sleep(0.1)
+    process.send_signal(signum)
 
 
 def test_when_one_command_stops_the_others_are_stopped_and_its_code_returned(
@@ -38,6 +60,35 @@ def test_when_one_command_stops_the_others_are_stopped_and_its_code_returned(
     assert "quick   | exited 3" in output
     assert "sleeper | started" in output
     assert "sleeper | exited -15" in output  # stopped (SIGTERM), not left behind
+
+
+def test_ctrl_c_stops_every_command_before_the_runner_exits(tmp_path: Path) -> None:
+    """A second Ctrl-C while the commands stop must not cut the stopping short: the
+    server would be left running, holding its port, after `make dev` returned."""
+    started, stopped = tmp_path / "started", tmp_path / "stopped"
+    runner = devtool("devtools.run_together", f"server={slow_to_stop(started, stopped)}")
+    wait_until(started.exists, "the command to start")
+    signal_twice(runner, signal.SIGINT)
+    output, _ = runner.communicate(timeout=120)
+    assert stopped.exists(), output  # it finished stopping before the runner exited
+    assert runner.returncode == 0, output
+    assert "server  | exited 0" in output
+    assert "Traceback" not in output
+
+
+def test_with_database_waits_for_its_command_after_ctrl_c(tmp_path: Path) -> None:
+    """The command (`make dev`'s servers) stops on its own before `with_database`
+    returns, and with it the embedded database the command may still be using."""
+    started, stopped = tmp_path / "started", tmp_path / "stopped"
+    env = {**os.environ, "DATABASE_URL": "postgresql+asyncpg://unused@127.0.0.1/unused"}
+    command = slow_to_stop(started, stopped)
+    wrapper = devtool("devtools.with_database", "--", "sh", "-c", command, env=env)
+    wait_until(started.exists, "the command to start")
+    signal_twice(wrapper, signal.SIGINT)
+    output, _ = wrapper.communicate(timeout=120)
+    assert stopped.exists(), output
+    assert wrapper.returncode == 0, output
+    assert "Traceback" not in output
 
 
 def test_the_mail_catcher_keeps_each_mail_and_shows_the_last(tmp_path: Path) -> None:
@@ -61,9 +112,10 @@ def test_the_mail_catcher_keeps_each_mail_and_shows_the_last(tmp_path: Path) -> 
         wait_until(sent, "the catcher to take a mail")
         wait_until(lambda: len(list(folder.glob("*.eml"))) == 1, "the mail on disk")
     finally:
-        catcher.terminate()
-        catcher.communicate(timeout=60)
-    assert catcher.returncode == 0
+        signal_twice(catcher, signal.SIGTERM)  # as `make dev` stops it
+        output, _ = catcher.communicate(timeout=60)
+    assert catcher.returncode == 0, output
+    assert "Traceback" not in output
     shown = subprocess.run(
         [sys.executable, "-m", "devtools.mail_catcher", "--folder", str(folder), "--show", "1"],
         cwd=PROJECT,

@@ -153,6 +153,15 @@ def test_the_first_hour_runs_as_written(project: GeneratedProject, tmp_path: Pat
     warned = Counter(source for source, line in lines if warning in line)
     assert warned == {"migrate": 1, "server": 1, "worker": 1}, logged[-4000:]
     assert all(APP_LOG_LINE.match(line) for _, line in lines if warning in line), logged[-4000:]
+    # The reloader watches the package's code only: the database files and node_modules
+    # that changed meanwhile (make test, npm) are not its business.
+    assert [line for _, line in lines if "[watchfiles.main]" in line] == [], logged[-4000:]
+    # Ctrl-C stopped every process `make dev` started before it returned, each saying so.
+    stopped = {source for source, line in lines if re.fullmatch(r"exited -?\d+", line)}
+    started = {"server", "worker", "mail"} | (
+        {"frontend"} if project.answers["frontend"] == "react" else set()
+    )
+    assert stopped == started, logged[-4000:]
 
     # The hooks `make dev` installed run in the owner's shell as git runs them, on a
     # staged file (no commit: the project is shared with other tests).
