@@ -15,15 +15,23 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 
 def devtool(*arguments: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", *arguments],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # a process group of its own, as a terminal gives `make dev`
-    )
+    """A devtools module in a process group of its own, as a terminal runs `make dev`:
+    with SIGINT's default action even where this suite runs with SIGINT ignored (a job
+    started in the background), since an ignored signal stays ignored in every child
+    (a handler here is reset to the default in the child)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", *arguments],
+            cwd=PROJECT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def slow_to_stop(started: Path, stopped: Path) -> str:
