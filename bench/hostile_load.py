@@ -47,7 +47,7 @@ from app_load import (
     percentile,
     production_settings,
     seed,
-    serving_app,
+    serving,
     step,
     timed,
 )
@@ -207,7 +207,7 @@ def measure_side(name: str, template: str, options: argparse.Namespace, work: Pa
     with fresh_database(app, options.postgres) as database_url:
         settings = production_settings(database_url, redis_url, WORKERS, work)
         timed(f"{name}: migrate", app.command, "migrate", **settings)
-        with serving_app(app, settings, work) as server:
+        with serving(app, settings, work) as server:
             base = server.base_url
             seeded = timed(f"{name}: seed", seed, app, settings, base)
             email, password = f"guesser-{secrets.token_hex(4)}@acme.dev", secrets.token_urlsafe(18)
